@@ -1,0 +1,113 @@
+"""One analyzer for passages and questions, so both sides see the same terms.
+
+Tokens are found in the original text (so highlights keep exact offsets) and
+each token is normalised on its own: accents stripped, curly quotes and dashes
+folded, lower-cased, digit groups joined (`2,000` -> `2000`), possessives cut.
+Hyphenated words yield the whole word and its parts (`mi-24`, `mi`, `24`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+
+from kqa.stopwords import STOPWORDS
+
+ANALYZER_VERSION = 1
+
+_TOKEN = re.compile(
+    r"(?:[^\W\d_]\.){2,}|\w+(?:(?<=\d)[.,]\d+)*(?:[-'’‘‐‑](?=\w)\w+(?:(?<=\d)[.,]\d+)*)*"
+)
+_FOLD = str.maketrans(
+    {
+        "’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'",
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-",
+        "ı": "i", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
+        "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
+    }
+)
+_DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d)")
+
+
+def fold(text: str) -> str:
+    """Accent-, quote- and case-insensitive form of `text`."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, raw token) for each word-like token in `text`."""
+    for m in _TOKEN.finditer(text):
+        yield m.start(), m.end(), m.group()
+
+
+def token_forms(raw: str) -> list[str]:
+    """Normalised forms of one raw token before stop words and stemming."""
+    tok = _DIGIT_GROUP.sub("", fold(raw))
+    if tok.endswith(".") and "-" not in tok:  # acronym: u.s. -> us
+        tok = tok.replace(".", "")
+    if tok.endswith("'s"):
+        tok = tok[:-2]
+    tok = tok.replace("'", "")
+    if "-" not in tok:
+        return [tok] if tok else []
+    parts = [p for p in tok.split("-") if p]
+    return [tok, *parts] if len(parts) > 1 else parts
+
+
+class _LazySnowball:
+    """Snowball stemmer loaded on first use: importing nltk costs ~0.2 s."""
+
+    def __init__(self) -> None:
+        self._stem: Callable[[str], str] | None = None
+
+    def __call__(self, word: str) -> str:
+        if self._stem is None:
+            from nltk.stem.snowball import SnowballStemmer  # ~0.2 s import
+
+            self._stem = SnowballStemmer("english").stem
+        return self._stem(word)
+
+
+class Analyzer:
+    """Turns text into index terms; stems are cached, and may be pre-seeded
+    from an index so a question rarely needs the stemmer itself."""
+
+    def __init__(
+        self,
+        known_stems: Mapping[str, str] | None = None,
+        stemmer: Callable[[str], str] | None = None,
+    ) -> None:
+        self._cache: dict[str, str] = dict(known_stems or {})
+        self._stemmer = stemmer or _LazySnowball()
+
+    @property
+    def stem_cache(self) -> dict[str, str]:
+        return self._cache
+
+    def stem(self, form: str) -> str:
+        term = self._cache.get(form)
+        if term is None:
+            term = form if "-" in form or not form.isalpha() else self._stemmer(form)
+            self._cache[form] = term
+        return term
+
+    def token_terms(self, raw: str) -> list[str]:
+        """Index terms for one raw token (empty for stop words)."""
+        return [self.stem(f) for f in token_forms(raw) if f not in STOPWORDS]
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms of `text`, in order, duplicates kept (they count as tf)."""
+        out: list[str] = []
+        for _, _, raw in words(text):
+            out.extend(self.token_terms(raw))
+        return out
+
+    def matches(self, text: str, terms: set[str]) -> list[tuple[int, int]]:
+        """Spans of `text` whose terms are in `terms` (for highlighting)."""
+        return [
+            (start, end)
+            for start, end, raw in words(text)
+            if terms.intersection(self.token_terms(raw))
+        ]

@@ -1,0 +1,253 @@
+"""The `kqa` command: one-shot questions, batch questions, index, info, TUI.
+
+Results go to stdout, everything else to stderr; exit codes are grep's
+(0 results, 1 none, 2 error). Textual is imported only to start the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from typing import NoReturn
+
+from kqa import __version__
+from kqa.errors import ExitCode, KqaError
+
+EPILOG = """\
+examples:
+  kqa -q "Who hosted the January 11 meeting in Moscow?"
+  kqa -q "peacekeepers in Nagorno-Karabakh" -k 3 --format jsonl | jq .title
+  kqa -q - --format jsonl < questions.txt
+  kqa --corpus ~/articles index --rebuild
+  kqa info
+
+exit codes: 0 results, 1 no results, 2 usage or data error, 130 interrupted
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise KqaError(f"{message} (see 'kqa --help')")
+
+
+def _common(suppress: bool) -> argparse.ArgumentParser:
+    """Options valid before and after the subcommand (`kqa --corpus D info`)."""
+    default = argparse.SUPPRESS if suppress else None
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--corpus", metavar="DIR", default=default,
+                   help="folder of articles (default: $KQA_CORPUS or the bundled corpus)")
+    p.add_argument("--index", metavar="DIR", default=default,
+                   help="index folder (default: index/ for the bundled corpus, else the user cache)")
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                   help="show tracebacks for errors")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kqa",
+        description="Ask questions of a folder of news articles; answers are ranked passages with their source and date.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_common(False)],
+    )
+    parser.add_argument("-q", "--question", metavar="QUESTION",
+                        help="answer QUESTION and exit; '-' reads one question per line from stdin")
+    parser.add_argument("-k", "--top", type=int, default=5, metavar="N", help="number of passages (default 5)")
+    parser.add_argument("-f", "--format", choices=("text", "json", "jsonl", "tsv"), default="text",
+                        help="output format (default text)")
+    parser.add_argument("--source", metavar="TEXT", help="only articles whose source contains TEXT")
+    parser.add_argument("--since", metavar="DATE", help="only articles dated on or after DATE (YYYY[-MM[-DD]])")
+    parser.add_argument("--until", metavar="DATE", help="only articles dated on or before DATE")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour and emphasis in text output (default auto)")
+    parser.add_argument("-V", "--version", action="version", version=f"kqa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    p_index = sub.add_parser("index", parents=[_common(True)], help="build or refresh the index")
+    p_index.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    p_info = sub.add_parser("info", parents=[_common(True)], help="show corpus and index details")
+    p_info.add_argument("-f", "--format", choices=("text", "json"), default="text", dest="info_format")
+    sub.add_parser("tui", parents=[_common(True)], help="open the interactive app (the default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        return int(_dispatch(args))
+    except KqaError as exc:
+        if debug:
+            raise
+        _say(f"error: {exc}")
+        return int(exc.code)
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        _silence_stdout()  # the reader (e.g. `head`) has what it wanted
+        return int(ExitCode.OK)
+    except Exception as exc:  # last resort: one line, not a traceback
+        if debug:
+            raise
+        _say(f"error: unexpected {exc.__class__.__name__}: {exc} (run with --debug for details)")
+        return int(ExitCode.ERROR)
+
+
+def _say(message: str) -> None:
+    print(f"kqa: {message}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _dispatch(args: argparse.Namespace) -> ExitCode:
+    if args.command == "index":
+        return _cmd_index(args)
+    if args.command == "info":
+        return _cmd_info(args)
+    if args.command == "tui" or args.question is None:
+        return _cmd_tui(args)
+    return _cmd_ask(args)
+
+
+def _open(args: argparse.Namespace, rebuild: bool = False):  # noqa: ANN202 - Searcher
+    from kqa.engine import Location, open_searcher
+    from kqa.output import stderr_progress
+
+    where = Location.resolve(args.corpus, args.index)
+    searcher, report = open_searcher(
+        where, rebuild=rebuild, progress=stderr_progress("kqa: indexing"), warn=_say
+    )
+    if report is not None:
+        counts = searcher.index.manifest["counts"]
+        _say(
+            f"indexed {where.corpus}: {counts['articles']} articles, {counts['passages']} passages "
+            f"({report.files_read} files read, {report.files_reused} reused, "
+            f"{len(report.skipped)} skipped) in {report.seconds:.1f} s"
+        )
+    return where, searcher
+
+
+def _questions(arg: str) -> Iterator[str]:
+    if arg != "-":
+        yield arg
+        return
+    if sys.stdin.isatty():
+        _say("reading questions from the terminal, one per line (Ctrl-D to end)")
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+def _cmd_ask(args: argparse.Namespace) -> ExitCode:
+    from kqa.output import Writer, use_color
+    from kqa.search import Filters
+
+    if args.top < 1:
+        raise KqaError("-k must be at least 1")
+    if args.question != "-" and not args.question.strip():
+        raise KqaError("the question is empty")
+    filters = Filters.parse(args.source, args.since, args.until)
+    _, searcher = _open(args)
+    color = args.format == "text" and use_color(args.color, sys.stdout)
+    terms = searcher.query_terms
+
+    def highlight(question: str, line: str) -> list[tuple[int, int]]:
+        return searcher.analyzer.matches(line, set(terms(question)))
+
+    writer = Writer(args.format, sys.stdout, color, highlight, batch=args.question == "-")
+    found = False
+    for question in _questions(args.question):
+        hits = searcher.search(question, args.top, filters)
+        found = found or bool(hits)
+        writer.write(question, hits)
+        if not hits and args.question != "-":
+            _say(_no_results_hint(searcher, question, filters))
+    writer.close()
+    return ExitCode.OK if found else ExitCode.NO_RESULTS
+
+
+def _no_results_hint(searcher, question: str, filters) -> str:  # noqa: ANN001
+    known, unknown = searcher.known_terms(question)
+    if not known and not unknown:
+        return "no results: the question has only common words; add a name or a specific term"
+    if not known:
+        return "no results: none of the question's words occur in the corpus"
+    if filters:
+        return f"no results with the filters ({filters.describe()}); try without them"
+    return "no results"
+
+
+def _cmd_index(args: argparse.Namespace) -> ExitCode:
+    where, searcher = _open(args, rebuild=args.rebuild)
+    counts = searcher.index.manifest["counts"]
+    print(f"{where.index}: {counts['articles']} articles, {counts['passages']} passages")
+    return ExitCode.OK
+
+
+def _cmd_info(args: argparse.Namespace) -> ExitCode:
+    import json
+
+    from kqa import store
+
+    where, searcher = _open(args)
+    ix = searcher.index
+    m = ix.manifest
+    skipped = {rel: s["skipped"] for rel, s in m["sources"].items() if "skipped" in s}
+    info = {
+        "corpus": str(where.corpus),
+        "articles": m["counts"]["articles"],
+        "passages": m["counts"]["passages"],
+        "files": len(m["sources"]),
+        "skipped": skipped,
+        "index": str(where.index),
+        "generation": ix.gen.name,
+        "size_bytes": store.disk_size(ix.gen),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(m["built_at"])),
+        "age_seconds": round(time.time() - m["built_at"], 1),
+        "format_version": m["format_version"],
+        "bm25": m["params"],
+    }
+    if args.info_format == "json":
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return ExitCode.OK
+    print(f"corpus     {info['corpus']}")
+    print(f"articles   {info['articles']} from {info['files']} files ({len(skipped)} skipped)")
+    print(f"passages   {info['passages']}")
+    print(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']})")
+    print(f"built      {info['built_at']} ({_age(info['age_seconds'])} ago)")
+    print("bm25       " + ", ".join(f"{k}={v}" for k, v in info["bm25"].items()))
+    for rel, reason in skipped.items():
+        print(f"skipped    {rel}: {reason}")
+    return ExitCode.OK
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
+def _age(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{seconds:.0f} s"
+
+
+def _cmd_tui(args: argparse.Namespace) -> ExitCode:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise KqaError("no terminal for the interactive app; ask with: kqa -q \"QUESTION\"")
+    try:
+        from kqa.tui.launch import run  # imports Textual (~0.12 s)
+    except ImportError:
+        raise KqaError("the interactive app is not built yet; ask with: kqa -q \"QUESTION\"") from None
+    return run(args)

@@ -1,0 +1,230 @@
+"""Reading a folder of articles: `.txt`/`.md` (optional front matter) and `.jsonl`.
+
+Metadata that is not in the file is derived only where it can be done
+honestly: a headline-like first line becomes the title, a date written in the
+text gives an *inferred* month, and the source falls back to the author, then
+to the file's folder or name. Unusable files raise `CorpusFileError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from kqa.analysis import fold
+from kqa.dates import infer_date, normalize_date
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl",)
+SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+FRONT_MATTER_KEYS = ("title", "source", "author", "date", "url")
+_MAX_FRONT_MATTER_LINES = 60
+
+
+class CorpusFileError(Exception):
+    """A file (or record) that cannot be indexed; the message says why."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A corpus file and the signature used to tell whether it changed."""
+
+    relpath: str
+    path: Path
+    size: int
+    mtime_ns: int
+
+    @property
+    def signature(self) -> list[int]:
+        return [self.size, self.mtime_ns]
+
+
+@dataclass
+class Article:
+    id: str
+    relpath: str
+    title: str
+    source: str
+    body: str
+    author: str | None = None
+    date: str | None = None
+    date_inferred: bool = False
+    url: str | None = None
+    content_start: int = 0  # passages start here (after a headline line)
+    line: int | None = None  # record's line in a .jsonl file
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def meta(self) -> dict[str, object]:
+        """Everything but the body, as stored in the index."""
+        d = asdict(self)
+        del d["body"]
+        return d
+
+
+def scan(root: Path) -> Iterator[SourceFile]:
+    """Corpus files under `root`, recursively, hidden entries skipped, sorted."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+                continue
+            path = Path(dirpath, name)
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            rel = path.relative_to(root).as_posix()
+            yield SourceFile(rel, path, st.st_size, st.st_mtime_ns)
+
+
+def read_text(path: Path) -> str:
+    """File contents as text, or CorpusFileError saying what is wrong."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusFileError(f"unreadable ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise CorpusFileError("empty file")
+    if b"\x00" in data[:8192]:
+        raise CorpusFileError("binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex()
+        raise CorpusFileError(f"not UTF-8 (byte 0x{bad} at offset {exc.start})") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_articles(src: SourceFile, problems: list[str] | None = None) -> list[Article]:
+    """Articles in one file; bad records in a `.jsonl` are noted in `problems`."""
+    text = read_text(src.path)
+    if src.relpath.lower().endswith(JSONL_SUFFIXES):
+        return _jsonl_articles(src.relpath, text, problems if problems is not None else [])
+    return [_text_article(src.relpath, text)]
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    lines = text.split("\n")
+    for i, line in enumerate(lines[1:_MAX_FRONT_MATTER_LINES], start=1):
+        if line.strip() == "---":
+            break
+    else:
+        raise CorpusFileError("malformed front matter (no closing '---')")
+    meta: dict[str, str] = {}
+    for n, line in enumerate(lines[1:i], start=2):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip():
+            raise CorpusFileError(f"malformed front matter (line {n}: expected 'key: value')")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        meta[key.strip().lower()] = value
+    return meta, "\n".join(lines[i + 1 :])
+
+
+def _looks_like_headline(line: str, rest: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= 25
+        and len(line) <= 200
+        and not line.rstrip().endswith((".", ",", ";", ":"))
+        and (not rest or rest.startswith("\n") or not rest.strip())
+    )
+
+
+def _title_from_name(relpath: str) -> str:
+    stem = Path(relpath).stem
+    words = re.sub(r"[_\-]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else relpath
+
+
+def _fallback_source(relpath: str) -> str:
+    parent = Path(relpath).parent.as_posix()
+    return parent if parent not in ("", ".") else Path(relpath).stem
+
+
+def _text_article(relpath: str, text: str) -> Article:
+    meta, body = _split_front_matter(text)
+    if not body.strip():
+        raise CorpusFileError("no article text")
+    leading = len(body) - len(body.lstrip())
+    first, _, rest = body.lstrip().partition("\n")
+    headline = first.strip() if _looks_like_headline(first, rest) else None
+    title = meta.get("title") or headline or _title_from_name(relpath)
+    content_start = 0
+    if headline and fold(headline) == fold(title):
+        content_start = leading + len(first)
+    article = Article(
+        id=str(Path(relpath).with_suffix("").as_posix()),
+        relpath=relpath,
+        title=title,
+        source=meta.get("source") or meta.get("author") or _fallback_source(relpath),
+        body=body,
+        author=meta.get("author") or None,
+        url=meta.get("url") or None,
+        content_start=content_start,
+        extra={k: v for k, v in meta.items() if k not in FRONT_MATTER_KEYS},
+    )
+    _set_date(article, meta.get("date"))
+    return article
+
+
+def _set_date(article: Article, raw: object) -> None:
+    if raw not in (None, ""):
+        article.date = normalize_date(raw)
+        if article.date is None:
+            raise CorpusFileError(f"unreadable date {raw!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        return
+    article.date = infer_date(article.body)
+    article.date_inferred = article.date is not None
+
+
+def _jsonl_articles(relpath: str, text: str, problems: list[str]) -> list[Article]:
+    articles: list[Article] = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            articles.append(_jsonl_record(relpath, lineno, line))
+        except CorpusFileError as exc:
+            problems.append(f"line {lineno}: {exc}")
+    if not articles:
+        raise CorpusFileError("no usable records" + (f" ({problems[0]})" if problems else ""))
+    return articles
+
+
+def _jsonl_record(relpath: str, lineno: int, line: str) -> Article:
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusFileError(f"malformed JSON ({exc.msg})") from None
+    if not isinstance(rec, dict):
+        raise CorpusFileError("record is not a JSON object")
+    body = rec.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise CorpusFileError("record has no 'text'")
+
+    def opt(key: str) -> str | None:
+        value = rec.get(key)
+        return str(value).strip() or None if value is not None else None
+
+    article = Article(
+        id=opt("id") or f"{Path(relpath).with_suffix('').as_posix()}:{lineno}",
+        relpath=relpath,
+        line=lineno,
+        title=opt("title") or body.strip().split("\n", 1)[0][:100],
+        source=opt("source") or opt("author") or _fallback_source(relpath),
+        body=body,
+        author=opt("author"),
+        url=opt("url"),
+    )
+    _set_date(article, rec.get("date"))
+    return article

@@ -1,0 +1,105 @@
+"""Partial dates (`2023`, `2023-11`, `2023-11-21`) and honest inference from text.
+
+An article's date is often only known to the month; filters treat a partial
+date as the span of days it covers.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            (), ("january", "jan"), ("february", "feb"), ("march", "mar"),
+            ("april", "apr"), ("may",), ("june", "jun"), ("july", "jul"),
+            ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+            ("november", "nov"), ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_ISO = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$")
+_TEXT_DATES = [
+    # January 12, 2021 / Jan. 12 2021
+    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
+    # 12 January 2021
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
+]
+
+
+def normalize_date(value: object) -> str | None:
+    """Canonical `YYYY[-MM[-DD]]` for a metadata value, or None if unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%Y-%m-%d")
+    text = str(value).strip()
+    if not text:
+        return None
+    m = _ISO.match(text[:10]) if re.match(r"^\d{4}-\d\d-\d\d[T ]", text) else _ISO.match(text)
+    if m:
+        y, mo, d = m.group("y"), m.group("m"), m.group("d")
+        return _checked(int(y), int(mo) if mo else None, int(d) if d else None)
+    for pattern in _TEXT_DATES:
+        m = pattern.fullmatch(text.strip(" ."))
+        if m:
+            return _checked(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
+    m = re.fullmatch(_MONTH + r",?\s+(?P<year>\d{4})", text, re.I)
+    if m:
+        return _checked(int(m["year"]), MONTHS[m["month"].lower()], None)
+    return None
+
+
+def _checked(year: int, month: int | None, day: int | None) -> str | None:
+    try:
+        if day is not None and month is not None:
+            return dt.date(year, month, day).isoformat()
+        if month is not None:
+            dt.date(year, month, 1)
+            return f"{year:04d}-{month:02d}"
+        return f"{year:04d}"
+    except ValueError:
+        return None
+
+
+def infer_date(text: str) -> str | None:
+    """Month of the latest full date written in the text (`~` shown by callers).
+
+    Only dates with day, month and year count; an article is published on or
+    after the latest event it dates, so this is a lower bound, kept to the month.
+    """
+    found: list[dt.date] = []
+    for pattern in _TEXT_DATES:
+        for m in pattern.finditer(text):
+            try:
+                found.append(dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"])))
+            except ValueError:
+                continue
+    if not found:
+        return None
+    latest = max(found)
+    return f"{latest.year:04d}-{latest.month:02d}"
+
+
+def date_span(value: str) -> tuple[str, str]:
+    """First and last ISO day covered by a partial date."""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        iso = dt.date(*parts).isoformat()
+        return iso, iso
+    year = parts[0]
+    if len(parts) == 2:
+        last = calendar.monthrange(year, parts[1])[1]
+        return f"{year:04d}-{parts[1]:02d}-01", f"{year:04d}-{parts[1]:02d}-{last:02d}"
+    return f"{year:04d}-01-01", f"{year:04d}-12-31"
+
+
+def display_date(value: str | None, inferred: bool) -> str:
+    if not value:
+        return "unknown date"
+    return f"~{value}" if inferred else value

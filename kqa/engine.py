@@ -1,0 +1,40 @@
+"""Opening a searcher for a corpus: the one place CLI and TUI share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kqa.errors import KqaError
+from kqa.indexer import BuildReport, Progress, Warn, open_index
+from kqa.locations import corpus_dir, index_dir
+from kqa.search import Searcher
+
+
+@dataclass(frozen=True)
+class Location:
+    corpus: Path
+    index: Path
+
+    @classmethod
+    def resolve(cls, corpus_arg: str | None, index_arg: str | None) -> Location:
+        corpus = corpus_dir(corpus_arg)
+        if corpus is None:
+            raise KqaError("no corpus: pass --corpus DIR (or set KQA_CORPUS)")
+        if not corpus.is_dir():
+            raise KqaError(f"corpus folder not found: {corpus}")
+        return cls(corpus, index_dir(corpus, index_arg))
+
+
+def open_searcher(
+    where: Location,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    warn: Warn | None = None,
+) -> tuple[Searcher, BuildReport | None]:
+    """An up-to-date searcher (building or refreshing the index if needed)."""
+    index, report = open_index(
+        where.corpus, where.index, rebuild=rebuild, progress=progress, warn=warn
+    )
+    return Searcher(index, str(where.corpus)), report

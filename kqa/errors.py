@@ -1,0 +1,22 @@
+"""Exit codes and the one error type the CLI turns into a one-line message."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Like grep: 0 found, 1 nothing found, 2 trouble."""
+
+    OK = 0
+    NO_RESULTS = 1
+    ERROR = 2
+    INTERRUPTED = 130
+
+
+class KqaError(Exception):
+    """A problem the user can fix; shown as one line on stderr, no traceback."""
+
+    def __init__(self, message: str, code: ExitCode = ExitCode.ERROR) -> None:
+        super().__init__(message)
+        self.code = code

@@ -1,0 +1,94 @@
+"""A loaded index generation: article metadata, passage spans, postings.
+
+Arrays are memory-mapped; article bodies are read from `bodies.txt` only for
+the passages that are shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kqa import store
+from kqa.bm25 import BM25Params, length_norm
+
+ARRAY_KEYS = (
+    "passage_article", "passage_start", "passage_end", "passage_len",
+    "post_ptr", "post_doc", "post_tf", "fwd_ptr", "fwd_term", "fwd_tf",
+    "idf", "body_offsets",
+)
+
+
+@dataclass
+class Index:
+    gen: Path
+    manifest: dict[str, Any]
+    articles: list[dict[str, Any]]
+    vocab: dict[str, int]
+    stems: dict[str, str]
+    arrays: dict[str, np.ndarray] = field(repr=False)
+
+    def __getattr__(self, key: str) -> np.ndarray:
+        arrays = self.__dict__.get("arrays", {})
+        if key in arrays:
+            return arrays[key]
+        raise AttributeError(key)
+
+    @property
+    def params(self) -> BM25Params:
+        return BM25Params(**self.manifest["params"])
+
+    @property
+    def n_passages(self) -> int:
+        return len(self.arrays["passage_article"])
+
+    @cached_property
+    def norm(self) -> np.ndarray:
+        return length_norm(np.asarray(self.arrays["passage_len"]), self.params)
+
+    @cached_property
+    def terms_by_id(self) -> list[str]:
+        terms = [""] * len(self.vocab)
+        for term, i in self.vocab.items():
+            terms[i] = term
+        return terms
+
+    def body(self, article: int) -> str:
+        lo, hi = int(self.body_offsets[article]), int(self.body_offsets[article + 1])
+        with (self.gen / "bodies.txt").open("rb") as fh:
+            fh.seek(lo)
+            return fh.read(hi - lo).decode("utf-8")
+
+    def passage_span(self, pid: int) -> tuple[int, int, int]:
+        """(article index, start, end) of a passage."""
+        return (
+            int(self.passage_article[pid]),
+            int(self.passage_start[pid]),
+            int(self.passage_end[pid]),
+        )
+
+    def passage_terms(self, pid: int) -> dict[str, int]:
+        lo, hi = int(self.fwd_ptr[pid]), int(self.fwd_ptr[pid + 1])
+        terms = self.terms_by_id
+        return {terms[t]: int(f) for t, f in zip(self.fwd_term[lo:hi], self.fwd_tf[lo:hi])}
+
+
+def load(index_dir: Path) -> Index:
+    """The live generation, verified; IndexMissing / IndexInvalid otherwise."""
+    gen = store.live_generation(index_dir)
+    manifest = store.read_manifest(gen)
+    store.verify(gen, manifest)
+    articles = store.load_json(gen, "articles")
+    vocab = store.load_json(gen, "vocab")
+    stems = store.load_json(gen, "stems")
+    arrays = {key: store.load_array(gen, key) for key in ARRAY_KEYS}
+    n_passages = len(arrays["passage_article"])
+    if len(arrays["post_ptr"]) != len(vocab) + 1 or len(arrays["fwd_ptr"]) != n_passages + 1:
+        raise store.IndexInvalid("array sizes disagree with the vocabulary")
+    if len(arrays["body_offsets"]) != len(articles) + 1:
+        raise store.IndexInvalid("article table disagrees with bodies.txt")
+    return Index(gen, manifest, articles, vocab, stems, arrays)

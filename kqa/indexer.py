@@ -1,0 +1,272 @@
+"""Keeping an index in step with its corpus folder.
+
+Every run compares the folder (path, size, mtime) with the manifest; when
+something changed, only changed files are re-read and the rest is carried over
+from the live index. Problems with individual files are reported and skipped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kqa import store
+from kqa.analysis import ANALYZER_VERSION, Analyzer
+from kqa.bm25 import BM25Params, okapi_idf
+from kqa.corpus import CorpusFileError, SourceFile, read_articles, scan
+from kqa.errors import KqaError
+from kqa.index import Index, load
+from kqa.passages import SentenceSplitter, punkt_splitter, split_passages
+
+Progress = Callable[[int, int], None]
+Warn = Callable[[str], None]
+
+
+@dataclass
+class _Doc:
+    meta: dict[str, Any]
+    body: str
+    passages: list[tuple[int, int, Counter[str]]]
+
+
+@dataclass
+class BuildReport:
+    files_read: int = 0
+    files_reused: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _settings(params: BM25Params) -> dict[str, Any]:
+    return {"params": params.as_dict(), "analyzer_version": ANALYZER_VERSION}
+
+
+def _is_current(index: Index, root: Path, sources: dict[str, list[int]], params: BM25Params) -> bool:
+    m = index.manifest
+    known = {rel: info["sig"] for rel, info in m.get("sources", {}).items()}
+    return (
+        m.get("corpus") == str(root)
+        and all(m.get(k) == v for k, v in _settings(params).items())
+        and known == sources
+    )
+
+
+def open_index(
+    root: Path,
+    index_dir: Path,
+    *,
+    rebuild: bool = False,
+    params: BM25Params | None = None,
+    progress: Progress | None = None,
+    warn: Warn | None = None,
+) -> tuple[Index, BuildReport | None]:
+    """A usable, up-to-date index for `root`; builds or refreshes it if needed.
+
+    Returns the report of the build that ran, or None when nothing changed.
+    """
+    params = params or BM25Params()
+    warn = warn or (lambda _msg: None)
+    if not root.is_dir():
+        raise KqaError(f"corpus folder not found: {root}")
+    sources = {f.relpath: f.signature for f in scan(root)}
+    if not rebuild:
+        try:
+            index = load(index_dir)
+            if _is_current(index, root, sources, params):
+                return index, None
+        except store.IndexMissing:
+            pass
+        except store.IndexInvalid as exc:
+            warn(f"index at {index_dir} is unusable ({exc}); rebuilding")
+            rebuild = True
+    try:
+        with store.build_lock(index_dir):
+            return _build_locked(root, index_dir, rebuild, params, progress, warn)
+    except OSError as exc:
+        raise KqaError(f"cannot write index at {index_dir}: {exc.strerror or exc}") from None
+
+
+def _build_locked(
+    root: Path,
+    index_dir: Path,
+    rebuild: bool,
+    params: BM25Params,
+    progress: Progress | None,
+    warn: Warn,
+) -> tuple[Index, BuildReport | None]:
+    files = list(scan(root))  # rescan: the folder may have changed while we waited
+    sources = {f.relpath: f.signature for f in files}
+    old: Index | None = None
+    if not rebuild:
+        try:
+            old = load(index_dir)
+            if _is_current(old, root, sources, params):
+                return old, None  # another process refreshed it while we waited
+        except (store.IndexMissing, store.IndexInvalid):
+            old = None
+        if old is not None and any(old.manifest.get(k) != v for k, v in _settings(params).items()):
+            old = None  # different analysis or parameters: nothing can be reused
+    started = time.perf_counter()
+    report = BuildReport()
+    docs, source_info, stems = _collect(root, files, old, report, progress, warn)
+    if not docs:
+        raise KqaError(f"no readable articles in {root} (.txt, .md or .jsonl files)")
+    manifest = {
+        "corpus": str(root),
+        "built_at": time.time(),
+        **_settings(params),
+        "sources": source_info,
+        "counts": {"articles": len(docs), "passages": sum(len(d.passages) for d in docs)},
+    }
+    json_files, arrays = _assemble(docs, params, stems)
+    store.write_generation(index_dir, manifest, json_files, arrays, [d.body for d in docs])
+    report.seconds = time.perf_counter() - started
+    return load(index_dir), report
+
+
+def _collect(
+    root: Path,
+    files: list[SourceFile],
+    old: Index | None,
+    report: BuildReport,
+    progress: Progress | None,
+    warn: Warn,
+) -> tuple[list[_Doc], dict[str, Any], dict[str, str]]:
+    """Documents for every file: carried over when unchanged, else read."""
+    reusable = _reusable(old, files)
+    analyzer = Analyzer(old.stems if old else None)
+    splitter: list[SentenceSplitter] = []
+
+    def split(text: str) -> list[tuple[int, int]]:
+        if not splitter:
+            splitter.append(punkt_splitter())
+        return splitter[0](text)
+
+    docs: list[_Doc] = []
+    info: dict[str, Any] = {}
+    seen_ids: set[str] = set()
+    for n, src in enumerate(files, start=1):
+        prior = reusable.get(src.relpath)
+        if prior is not None:
+            docs.extend(prior[0])
+            info[src.relpath] = prior[1]
+            seen_ids.update(d.meta["id"] for d in prior[0])
+            report.files_reused += 1
+        else:
+            info[src.relpath] = _read_file(src, analyzer, split, docs, seen_ids, report, warn)
+            report.files_read += 1
+        if progress:
+            progress(n, len(files))
+    return docs, info, analyzer.stem_cache
+
+
+def _read_file(
+    src: SourceFile,
+    analyzer: Analyzer,
+    split: SentenceSplitter,
+    docs: list[_Doc],
+    seen_ids: set[str],
+    report: BuildReport,
+    warn: Warn,
+) -> dict[str, Any]:
+    problems: list[str] = []
+    try:
+        articles = read_articles(src, problems)
+    except CorpusFileError as exc:
+        warn(f"skipped {src.path}: {exc}")
+        report.skipped.append((src.relpath, str(exc)))
+        return {"sig": src.signature, "skipped": str(exc)}
+    for problem in problems:
+        warn(f"skipped {src.path} {problem}")
+        report.skipped.append((src.relpath, problem))
+    for article in articles:
+        article.id = _unique(article.id, seen_ids)
+        passages = [
+            (s.start, s.end, Counter(analyzer.terms(article.body[s.start : s.end])))
+            for s in split_passages(article.body, article.content_start, split)
+        ]
+        docs.append(_Doc(article.meta(), article.body, passages))
+    info: dict[str, Any] = {"sig": src.signature}
+    if problems:
+        info["problems"] = problems
+    return info
+
+
+def _reusable(old: Index | None, files: list[SourceFile]) -> dict[str, tuple[list[_Doc], Any]]:
+    """Documents of files whose signature is unchanged since the old index."""
+    if old is None:
+        return {}
+    known = old.manifest.get("sources", {})
+    unchanged = {f.relpath for f in files if known.get(f.relpath, {}).get("sig") == f.signature}
+    by_file: dict[str, list[_Doc]] = {rel: [] for rel in unchanged}
+    bounds = np.searchsorted(
+        np.asarray(old.passage_article), np.arange(len(old.articles) + 1), side="left"
+    )
+    for a, meta in enumerate(old.articles):
+        if meta["relpath"] not in unchanged:
+            continue
+        body = old.body(a)
+        passages = []
+        for pid in range(int(bounds[a]), int(bounds[a + 1])):
+            _, start, end = old.passage_span(pid)
+            passages.append((start, end, Counter(old.passage_terms(pid))))
+        by_file[meta["relpath"]].append(_Doc(dict(meta), body, passages))
+    return {rel: (docs, known[rel]) for rel, docs in by_file.items()}
+
+
+def _assemble(
+    docs: list[_Doc], params: BM25Params, stems: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """JSON tables and numpy arrays (forward and inverted) for the documents."""
+    terms = sorted({t for d in docs for _, _, c in d.passages for t in c})
+    vocab = {t: i for i, t in enumerate(terms)}
+    p_article, p_start, p_end, fwd_ptr = [], [], [], [0]
+    fwd_term: list[int] = []
+    fwd_tf: list[int] = []
+    for a, doc in enumerate(docs):
+        for start, end, counts in doc.passages:
+            p_article.append(a)
+            p_start.append(start)
+            p_end.append(end)
+            ids = sorted((vocab[t], f) for t, f in counts.items())
+            fwd_term.extend(i for i, _ in ids)
+            fwd_tf.extend(f for _, f in ids)
+            fwd_ptr.append(len(fwd_term))
+    n = len(p_article)
+    ptr = np.asarray(fwd_ptr, dtype=np.int64)
+    term_arr = np.asarray(fwd_term, dtype=np.int32)
+    tf_arr = np.asarray(fwd_tf, dtype=np.int32)
+    owner = np.repeat(np.arange(n, dtype=np.int32), np.diff(ptr))
+    order = np.argsort(term_arr, kind="stable")
+    df = np.bincount(term_arr, minlength=len(terms))
+    lengths = np.bincount(owner, weights=tf_arr, minlength=n)
+    arrays = {
+        "passage_article": np.asarray(p_article, dtype=np.int32),
+        "passage_start": np.asarray(p_start, dtype=np.int64),
+        "passage_end": np.asarray(p_end, dtype=np.int64),
+        "passage_len": lengths.astype(np.int32),
+        "post_ptr": np.concatenate([[0], np.cumsum(df)]).astype(np.int64),
+        "post_doc": owner[order],
+        "post_tf": tf_arr[order],
+        "fwd_ptr": ptr,
+        "fwd_term": term_arr,
+        "fwd_tf": tf_arr,
+        "idf": okapi_idf(df, n, params.epsilon),
+    }
+    used = {k: v for k, v in stems.items() if v in vocab}
+    return {"articles": [d.meta for d in docs], "vocab": vocab, "stems": used}, arrays
+
+
+def _unique(article_id: str, seen: set[str]) -> str:
+    candidate, n = article_id, 1
+    while candidate in seen:
+        n += 1
+        candidate = f"{article_id}#{n}"
+    seen.add(candidate)
+    return candidate

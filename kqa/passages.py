@@ -1,0 +1,176 @@
+"""Splitting an article into passages a reader takes in at a glance.
+
+Paragraph-aware: paragraphs are the units, page leftovers are dropped, long
+paragraphs are cut at sentence boundaries (NLTK Punkt, untrained plus a list of
+news abbreviations) and tiny fragments are merged with their neighbours.
+Passages never span a dropped leftover, so their offsets stay honest.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+MIN_WORDS = 40
+MAX_WORDS = 150
+TARGET_WORDS = 110
+
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+_BOILERPLATE = [
+    re.compile(p, re.I)
+    for p in (
+        r"^\d+\s+comments?$",
+        r"^(leave|post|add|write) a (comment|reply)\b",
+        r"^comments? (are|is) closed\b",
+        r"\bsubscribe\b.*\b(newsletter|updates|inbox|channel)\b",
+        r"^sign up\b.*\bnewsletter\b",
+        r"^(share|share this( article| story)?|tweet|print|email)\W*$",
+        r"^(related|recommended|more|popular|read more|see also)( articles| stories| posts| news)?\s*:?$",
+        r"^scroll to top$",
+        r"^read (all|more) articles by\b",
+        r"^more stories like this are available on\b",
+        r"^(©|\(c\)|copyright\b)",
+        r"^(advertisement|sponsored content)$",
+        r"\bhelp us here\b|\bsupport (us|our journalism)\b.*!",
+        r"^\S+(\s\S+){0,4}\s+\w+ \d{1,2}, \d{4} at \d{1,2}:\d{2}\s*(am|pm)$",
+        r"^(follow us|like us) on\b",
+    )
+]
+_LIST_HEADER = re.compile(r"^(related|recommended|more|popular|read more|see also)\b", re.I)
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "gov",
+    "sen", "rep", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "no", "u.s",
+    "u.k", "e.g", "i.e", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "approx", "est", "dept", "fig", "mt",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    words: int
+
+
+def paragraphs(text: str, start: int = 0) -> Iterator[Span]:
+    """Non-empty blank-line-separated paragraphs of `text[start:]`, stripped."""
+    pos = start
+    for m in [*_BLANK_LINE.finditer(text, start), None]:
+        end = m.start() if m else len(text)
+        chunk = text[pos:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            s, e = pos + lead, pos + len(chunk.rstrip())
+            yield Span(s, e, len(text[s:e].split()))
+        if m:
+            pos = m.end()
+
+
+def is_boilerplate(text: str) -> bool:
+    line = " ".join(text.split())
+    return len(line.split()) <= 40 and any(p.search(line) for p in _BOILERPLATE)
+
+
+def _keep(text: str, paras: list[Span]) -> list[Span | None]:
+    """Paragraphs with page leftovers replaced by None (a merge barrier)."""
+    out: list[Span | None] = []
+    in_list = False
+    for p in _lines_apart(text, paras):
+        body = text[p.start : p.end]
+        if in_list and p.words <= 15 and not body.rstrip().endswith((".", "?", "!", "”", '"')):
+            out.append(None)
+            continue
+        in_list = bool(_LIST_HEADER.match(body.strip())) and p.words <= 4
+        out.append(None if is_boilerplate(body) else p)
+    return out
+
+
+def _lines_apart(text: str, paras: list[Span]) -> Iterator[Span]:
+    """Paragraphs, with a multi-line one split into its lines when one of
+    them is a leftover (`Share.` stuck to an author line)."""
+    for p in paras:
+        lines = list(_line_spans(text, p))
+        if len(lines) > 1 and any(is_boilerplate(text[s.start : s.end]) for s in lines):
+            yield from lines
+        else:
+            yield p
+
+
+def _line_spans(text: str, p: Span) -> Iterator[Span]:
+    pos = p.start
+    for line in text[p.start : p.end].split("\n"):
+        stripped = line.strip()
+        if stripped:
+            s = pos + line.index(stripped[0])
+            yield Span(s, s + len(stripped), len(stripped.split()))
+        pos += len(line) + 1
+
+
+SentenceSplitter = Callable[[str], list[tuple[int, int]]]
+
+
+def punkt_splitter() -> SentenceSplitter:
+    """Sentence spans from NLTK Punkt without downloaded data."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer  # ~0.2 s
+
+    params = PunktParameters()
+    params.abbrev_types = set(_ABBREVIATIONS)
+    tokenizer = PunktSentenceTokenizer(params)
+    return lambda text: list(tokenizer.span_tokenize(text))
+
+
+def _cut_long(text: str, p: Span, split: SentenceSplitter) -> list[Span]:
+    """Cut a long paragraph into balanced runs of whole sentences."""
+    sentences = [
+        Span(p.start + s, p.start + e, len(text[p.start + s : p.start + e].split()))
+        for s, e in split(text[p.start : p.end])
+    ]
+    n = math.ceil(p.words / TARGET_WORDS)
+    target = p.words / n
+    out: list[Span] = []
+    cur: list[Span] = []
+    for sent in sentences:
+        cur.append(sent)
+        if sum(s.words for s in cur) >= target:
+            out.append(Span(cur[0].start, cur[-1].end, sum(s.words for s in cur)))
+            cur = []
+    if cur:
+        tail = Span(cur[0].start, cur[-1].end, sum(s.words for s in cur))
+        if out and tail.words < MIN_WORDS and out[-1].words + tail.words <= MAX_WORDS + MIN_WORDS:
+            out[-1] = Span(out[-1].start, tail.end, out[-1].words + tail.words)
+        else:
+            out.append(tail)
+    return out
+
+
+def split_passages(
+    text: str, start: int = 0, split: SentenceSplitter | None = None
+) -> list[Span]:
+    """Passages of `text[start:]` as character spans."""
+    runs: list[list[Span]] = [[]]
+    for p in _keep(text, list(paragraphs(text, start))):
+        if p is None:
+            runs.append([])
+        elif p.words > MAX_WORDS:
+            split = split or punkt_splitter()
+            runs[-1].extend(_cut_long(text, p, split))
+        else:
+            runs[-1].append(p)
+    return [passage for run in runs for passage in _merge_run(run)]
+
+
+def _merge_run(units: list[Span]) -> list[Span]:
+    """Merge adjacent units so no passage is a tiny fragment when avoidable."""
+    out: list[Span] = []
+    for unit in units:
+        prev = out[-1] if out else None
+        if prev is not None and prev.words < MIN_WORDS and prev.words + unit.words <= MAX_WORDS:
+            out[-1] = Span(prev.start, unit.end, prev.words + unit.words)
+        else:
+            out.append(unit)
+    if len(out) > 1 and out[-1].words < MIN_WORDS and out[-2].words + out[-1].words <= MAX_WORDS:
+        last = out.pop()
+        out[-1] = Span(out[-1].start, last.end, out[-1].words + last.words)
+    return out

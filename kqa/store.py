@@ -1,0 +1,188 @@
+"""Index files on disk: plain JSON + `.npy`, versioned, checksummed, swapped atomically.
+
+Layout of an index directory::
+
+    .lock                  held while a build runs (two builds queue, not clash)
+    current -> gen-...     symlink to the live generation, replaced atomically
+    gen-<time>-<pid>/      manifest.json, *.json, *.npy, bodies.txt
+
+A build writes a new generation beside the live one and then swaps the
+`current` link with `os.replace`, so a reader (or a kill -9 mid-build) only
+ever sees a complete generation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FORMAT_VERSION = 1
+CURRENT = "current"
+MANIFEST = "manifest.json"
+_KEEP_GENERATIONS = 2
+
+
+class IndexMissing(Exception):
+    """No index has been built in this directory yet."""
+
+
+class IndexInvalid(Exception):
+    """The index exists but cannot be used (corrupt, truncated, old format)."""
+
+
+def _crc(path: Path) -> int:
+    crc = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Exclusive lock for the duration of a build; a second build waits."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def live_generation(index_dir: Path) -> Path:
+    link = index_dir / CURRENT
+    if not link.is_symlink() and not link.exists():
+        raise IndexMissing(str(index_dir))
+    target = link.resolve()
+    if not target.is_dir():
+        raise IndexInvalid("the 'current' link points to a missing generation")
+    return target
+
+
+def write_generation(
+    index_dir: Path,
+    manifest: dict[str, Any],
+    json_files: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    bodies: list[str],
+) -> Path:
+    """Write a complete generation and make it the live one."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"gen-{time.time_ns()}-{os.getpid()}"
+    tmp = index_dir / f"{name}.tmp"
+    tmp.mkdir()
+    try:
+        offsets = [0]
+        with (tmp / "bodies.txt").open("wb") as fh:
+            for body in bodies:
+                data = body.encode("utf-8")
+                fh.write(data)
+                offsets.append(offsets[-1] + len(data))
+        arrays = {**arrays, "body_offsets": np.asarray(offsets, dtype=np.int64)}
+        for key, value in json_files.items():
+            (tmp / f"{key}.json").write_text(json.dumps(value, ensure_ascii=False), "utf-8")
+        for key, arr in arrays.items():
+            np.save(tmp / f"{key}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+        files = {
+            p.name: {"size": p.stat().st_size, "crc32": _crc(p)}
+            for p in sorted(tmp.iterdir())
+        }
+        manifest = {**manifest, "format_version": FORMAT_VERSION, "files": files}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+        for p in tmp.iterdir():
+            with p.open("rb") as fh:
+                os.fsync(fh.fileno())
+        final = index_dir / name
+        os.rename(tmp, final)
+        link_tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+        with contextlib.suppress(FileNotFoundError):
+            link_tmp.unlink()
+        os.symlink(name, link_tmp)
+        os.replace(link_tmp, index_dir / CURRENT)
+        _fsync_dir(index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(index_dir, keep=final)
+    return final
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune(index_dir: Path, keep: Path) -> None:
+    """Drop old generations (the previous one stays for readers still on it)
+    and temporary directories left by killed builds."""
+    gens = sorted(
+        (p for p in index_dir.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp")),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
+    for old in gens[:-_KEEP_GENERATIONS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for tmp in index_dir.glob("gen-*.tmp"):
+        shutil.rmtree(tmp, ignore_errors=True)  # we hold the build lock: no live writer
+
+
+def read_manifest(gen: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((gen / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexInvalid(f"unreadable manifest ({exc.__class__.__name__})") from None
+    if not isinstance(manifest, dict):
+        raise IndexInvalid("unreadable manifest")
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexInvalid(f"index format {version}, this kqa reads format {FORMAT_VERSION}")
+    return manifest
+
+
+def verify(gen: Path, manifest: dict[str, Any]) -> None:
+    """Check every file's size and CRC-32 against the manifest."""
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise IndexInvalid("manifest lists no files")
+    for name, info in files.items():
+        path = gen / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise IndexInvalid(f"{name} is missing") from None
+        if size != info.get("size"):
+            raise IndexInvalid(f"{name} is truncated or changed (size {size}, expected {info.get('size')})")
+        if _crc(path) != info.get("crc32"):
+            raise IndexInvalid(f"{name} is corrupt (checksum mismatch)")
+
+
+def load_json(gen: Path, key: str) -> Any:
+    try:
+        return json.loads((gen / f"{key}.json").read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexInvalid(f"{key}.json unreadable ({exc.__class__.__name__})") from None
+
+
+def load_array(gen: Path, key: str) -> np.ndarray:
+    try:
+        return np.load(gen / f"{key}.npy", mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise IndexInvalid(f"{key}.npy unreadable ({exc})") from None
+
+
+def disk_size(gen: Path) -> int:
+    return sum(p.stat().st_size for p in gen.iterdir() if p.is_file())
