@@ -129,6 +129,10 @@ class Searcher:
         order = sorted(pool.tolist(), key=lambda p: (-scores[p], p))
         return [self._hit(question, rank, pid, float(scores[pid])) for rank, pid in enumerate(order, 1)]
 
+    def article_text(self, hit: Hit) -> str:
+        """The whole article a hit comes from (hit.start/end index into it)."""
+        return self.index.body(int(self.index.passage_article[hit.passage_id]))
+
     def _hit(self, question: str, rank: int, pid: int, value: float) -> Hit:
         a, start, end = self.index.passage_span(pid)
         text = self.index.body(a)[start:end]

@@ -1,0 +1,56 @@
+"""Shared fixtures: every test runs with its own HOME/XDG dirs, so nothing
+touches the user's real cache, data or config."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+BBC = SHARED / "data" / "bbc-news"
+SQUAD = SHARED / "data" / "squad-dev"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_CACHE_HOME", "cache"), ("XDG_DATA_HOME", "data"),
+                     ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("KQA_CORPUS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def bundled_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled corpus (tests may change or index it)."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(BUNDLED, dest)
+    return dest
+
+
+def kqa_cmd() -> list[str]:
+    """The installed entry point, as a user runs it."""
+    exe = shutil.which("kqa", path=os.path.dirname(sys.executable))
+    return [exe] if exe else [sys.executable, "-m", "kqa"]
+
+
+def run_kqa(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*kqa_cmd(), *args], input=input, capture_output=True, text=True,
+        env={**os.environ, **(env or {})}, cwd=cwd, timeout=300,
+    )
+
+
+def needs(path: Path) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not path.exists(), reason=f"{path} not present")
