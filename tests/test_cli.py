@@ -1,0 +1,190 @@
+"""`kqa` as users run it: formats, pipes, filters, batch mode, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BBC, ROOT, kqa_cmd, needs, run_kqa
+
+Q = "How many Russian peacekeepers were sent to Nagorno-Karabakh?"
+
+
+@pytest.fixture
+def ask(bundled_copy: Path, tmp_path: Path):
+    ix = tmp_path / "ix"
+
+    def run(*args: str, **kw) -> subprocess.CompletedProcess[str]:
+        return run_kqa("--corpus", str(bundled_copy), "--index", str(ix), *args, **kw)
+
+    return run
+
+
+def test_quick_start_command_uses_bundled_corpus_and_index_dir() -> None:
+    r = run_kqa("-q", "Who hosted the January 11 meeting in Moscow?")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("1. Armenia – Azerbaijan: Why Is Putin twisting Pashinyan’s arm?")
+    assert "CDMedia · 2021-01-12" in r.stdout
+    assert (ROOT / "index" / "current").is_symlink()
+
+
+def test_text_output_is_plain_when_piped(ask) -> None:
+    r = ask("-q", Q, "-k", "5")
+    assert r.returncode == 0
+    assert "\x1b[" not in r.stdout
+    assert [line.split(".")[0] for line in r.stdout.splitlines() if line[:1].isdigit()] == ["1", "2", "3", "4", "5"]
+    assert "2,000" in r.stdout
+
+
+def test_color_always_emphasises_matched_words_unless_no_color(ask) -> None:
+    r = ask("-q", "negotiate", "--color", "always", "-k", "1")
+    assert "\x1b[1;33mnegotiations\x1b[0m" in r.stdout or "\x1b[1;33mnegotiation\x1b[0m" in r.stdout
+    r = ask("-q", "negotiate", "-k", "1", env={"NO_COLOR": "1"})
+    assert "\x1b[" not in r.stdout
+
+
+def test_jsonl_and_json_carry_the_same_records(ask) -> None:
+    jl = ask("-q", Q, "--format", "jsonl")
+    js = ask("-q", Q, "--format", "json")
+    records = [json.loads(line) for line in jl.stdout.splitlines()]
+    assert json.loads(js.stdout) == records
+    assert len(records) == 5
+    need = {"query", "rank", "score", "doc_id", "title", "source", "date", "passage_id", "start", "end", "text", "path"}
+    assert need <= set(records[0])
+    assert all(r["query"] == Q for r in records)
+    assert [r["score"] for r in records] == sorted((r["score"] for r in records), reverse=True)
+    body = Path(records[0]["path"]).read_text("utf-8")
+    assert records[0]["text"] in body
+
+
+def test_tsv_has_header_and_one_line_per_hit(ask) -> None:
+    r = ask("-q", Q, "--format", "tsv", "-k", "4")
+    lines = r.stdout.splitlines()
+    assert lines[0].split("\t")[:3] == ["query", "rank", "score"]
+    assert len(lines) == 5 and all(len(line.split("\t")) == len(lines[0].split("\t")) for line in lines)
+
+
+def test_batch_questions_from_stdin(ask) -> None:
+    questions = [Q, "zzzunknownword", "Who is the chairman of the CSTO council?"]
+    r = ask("-q", "-", "--format", "jsonl", "-k", "2", input="\n".join(questions) + "\n\n")
+    assert r.returncode == 0
+    seen = [json.loads(line)["query"] for line in r.stdout.splitlines()]
+    assert seen == [Q, Q, questions[2], questions[2]]
+    text = ask("-q", "-", "-k", "1", input="\n".join(questions))
+    assert "? zzzunknownword\n  (no results)" in text.stdout
+
+
+def test_no_results_exit_1_with_hint(ask) -> None:
+    r = ask("-q", "zzzunknownword")
+    assert r.returncode == 1 and r.stdout == ""
+    assert "none of the question's words occur in the corpus" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-q", Q, "--since", "yesterday"], "--since: cannot read date"),
+        (["-q", Q, "-k", "0"], "-k must be at least 1"),
+        (["-q", Q, "--format", "xml"], "invalid choice"),
+        (["-q", ""], "the question is empty"),
+        (["--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(ask, args: list[str], message: str) -> None:
+    r = ask(*args)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and message in r.stderr and r.stderr.startswith("kqa: error:")
+    assert "Traceback" not in r.stderr
+
+
+def test_missing_corpus_is_a_data_error(tmp_path: Path) -> None:
+    r = run_kqa("-q", Q, "--corpus", str(tmp_path / "nope"))
+    assert r.returncode == 2 and "corpus folder not found" in r.stderr
+
+
+def test_filters_apply_before_ranking(ask) -> None:
+    r = ask("-q", "Armenia Russia", "--source", "bloomberg", "-k", "7", "--format", "jsonl")
+    hits = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(hits) == 7 and {h["source"] for h in hits} == {"Bloomberg"}
+
+    r = ask("-q", "Armenia Russia", "--since", "2023-06", "--until", "2023-12-31", "-k", "50", "--format", "jsonl")
+    dates = {json.loads(line)["date"] for line in r.stdout.splitlines()}
+    assert dates == {"2023-09-21", "2023-11"}
+
+    r = ask("-q", "Armenia", "--until", "2021", "--format", "jsonl", "-k", "50")
+    assert {json.loads(line)["source"] for line in r.stdout.splitlines()} == {"CDMedia"}
+
+    r = ask("-q", "Armenia", "--source", "nobody-publishes-this")
+    assert r.returncode == 1 and "filters" in r.stderr
+
+
+def test_pipe_into_head_ends_quietly(bundled_copy: Path, tmp_path: Path) -> None:
+    cmd = " ".join(f"'{c}'" for c in kqa_cmd())
+    shell = (f"{cmd} --corpus '{bundled_copy}' --index '{tmp_path / 'ix'}' -q - -k 50 --format jsonl"
+             f" < /dev/stdin | head -1")
+    questions = "\n".join(["Armenia Russia Azerbaijan"] * 200)
+    r = subprocess.run(["bash", "-o", "pipefail", "-c", shell], input=questions, capture_output=True, text=True)
+    assert len(r.stdout.splitlines()) == 1
+    assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
+
+
+def test_no_question_without_terminal_says_what_to_do(ask) -> None:
+    r = ask()
+    assert r.returncode == 2
+    assert "kqa -q" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_python_dash_m_and_version() -> None:
+    r = subprocess.run([sys.executable, "-m", "kqa", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("kqa ")
+
+
+def test_info_reports_counts_location_size_and_age(ask, tmp_path: Path) -> None:
+    r = ask("info", "--format", "json")
+    info = json.loads(r.stdout)
+    assert info["articles"] == 5 and info["passages"] > 40
+    assert info["index"] == str(tmp_path / "ix") and info["size_bytes"] > 1000
+    assert info["age_seconds"] >= 0
+    text = ask("info")
+    assert "passages" in text.stdout and "built" in text.stdout
+
+
+def test_index_command_and_rebuild(ask, tmp_path: Path) -> None:
+    r = ask("index")
+    assert r.returncode == 0 and "5 articles" in r.stdout
+    assert "indexed" in r.stderr
+    r = ask("index")
+    assert "indexed" not in r.stderr  # already fresh
+    r = ask("index", "--rebuild")
+    assert "indexed" in r.stderr and "5 files read" in r.stderr
+
+
+def test_bad_files_are_reported_and_skipped(bundled_copy: Path, tmp_path: Path) -> None:
+    (bundled_copy / "latin1.txt").write_bytes("Caf\xe9 prices \xa3 rise".encode("latin-1"))
+    (bundled_copy / "empty.md").write_text("", "utf-8")
+    (bundled_copy / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    (bundled_copy / "bad.jsonl").write_text('{"title": "ok", "text": "Zebra crossing report."}\n{oops\n', "utf-8")
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", "zebra crossing")
+    assert r.returncode == 0
+    assert "latin1.txt: not UTF-8" in r.stderr
+    assert "empty.md: empty file" in r.stderr
+    assert "blob.txt: binary file" in r.stderr
+    assert "bad.jsonl line 2: malformed JSON" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert "bad.jsonl:1" in r.stdout
+
+
+@needs(BBC / "sport" / "199.txt")
+def test_real_non_utf8_bbc_file_is_skipped(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name in ("199.txt", "001.txt", "002.txt"):
+        (corpus / name).write_bytes((BBC / "sport" / name).read_bytes())
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "info")
+    assert r.returncode == 0
+    assert "199.txt: not UTF-8 (byte 0xa3" in r.stderr
+    assert "articles   2 from 3 files (1 skipped)" in r.stdout
