@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_index.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
     p_info = sub.add_parser("info", parents=[_common(True)], help="show corpus and index details")
     p_info.add_argument("-f", "--format", choices=("text", "json"), default="text", dest="info_format")
+    p_eval = sub.add_parser("eval", parents=[_common(True)],
+                            help="measure answer recall/MRR on labelled questions (JSON Lines)")
+    p_eval.add_argument("questions", metavar="QUESTIONS.jsonl",
+                        help='one {"q": "...", "answers": ["..."]} per line')
+    p_eval.add_argument("-k", "--top", type=int, default=10, metavar="N", dest="eval_k",
+                        help="passages per question (default 10)")
+    p_eval.add_argument("-f", "--format", choices=("text", "json"), default="text", dest="eval_format")
     sub.add_parser("tui", parents=[_common(True)], help="open the interactive app (the default)")
     return parser
 
@@ -111,6 +118,8 @@ def _dispatch(args: argparse.Namespace) -> ExitCode:
         return _cmd_index(args)
     if args.command == "info":
         return _cmd_info(args)
+    if args.command == "eval":
+        return _cmd_eval(args)
     if args.command == "tui" or args.question is None:
         return _cmd_tui(args)
     return _cmd_ask(args)
@@ -225,6 +234,36 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     print("bm25       " + ", ".join(f"{k}={v}" for k, v in info["bm25"].items()))
     for rel, reason in skipped.items():
         print(f"skipped    {rel}: {reason}")
+    return ExitCode.OK
+
+
+def _cmd_eval(args: argparse.Namespace) -> ExitCode:
+    import json
+    from pathlib import Path
+
+    from kqa.evaluate import evaluate, load_questions
+
+    questions = load_questions(Path(args.questions))
+    if args.eval_k < 1:
+        raise KqaError("-k must be at least 1")
+    _, searcher = _open(args)
+
+    def rank(question: str, k: int) -> tuple[list[str], str | None]:
+        hits = searcher.search(question, k)
+        return [h.text for h in hits], (hits[0].answer_text if hits else "")
+
+    result = evaluate(rank, questions, args.eval_k, searcher.mean_passage_words())
+    if args.eval_format == "json":
+        print(json.dumps(result.as_dict(), indent=2))
+        return ExitCode.OK
+    print(f"questions        {result.questions}")
+    for c, v in result.recall.items():
+        print(f"answer recall@{c:<3}{v:.3f}")
+    print(f"MRR@10           {result.mrr:.3f}")
+    if result.answer_sentence is not None:
+        print(f"answer sentence  {result.answer_sentence:.3f}  (top passage's marked sentence holds the answer)")
+    print(f"passage words    {result.passage_words:.1f}  (mean over the index)")
+    print(f"latency          p50 {result.latency_ms_p50:.1f} ms, p95 {result.latency_ms_p95:.1f} ms")
     return ExitCode.OK
 
 

@@ -108,7 +108,7 @@ def read_articles(src: SourceFile, problems: list[str] | None = None) -> list[Ar
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    if not text.startswith("---\n"):
+    if text.split("\n", 1)[0].strip() != "---":
         return {}, text
     lines = text.split("\n")
     for i, line in enumerate(lines[1:_MAX_FRONT_MATTER_LINES], start=1):

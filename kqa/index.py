@@ -19,7 +19,7 @@ from kqa.bm25 import BM25Params, length_norm
 ARRAY_KEYS = (
     "passage_article", "passage_start", "passage_end", "passage_len",
     "post_ptr", "post_doc", "post_tf", "fwd_ptr", "fwd_term", "fwd_tf",
-    "idf", "body_offsets",
+    "idf", "body_offsets", "passage_words", "sent_ptr", "sent_start", "sent_end",
 )
 
 
@@ -70,6 +70,11 @@ class Index:
             int(self.passage_start[pid]),
             int(self.passage_end[pid]),
         )
+
+    def sentences(self, pid: int) -> list[tuple[int, int]]:
+        """Sentence spans of a passage, as offsets in its article body."""
+        lo, hi = int(self.sent_ptr[pid]), int(self.sent_ptr[pid + 1])
+        return list(zip(self.sent_start[lo:hi].tolist(), self.sent_end[lo:hi].tolist()))
 
     def passage_terms(self, pid: int) -> dict[str, int]:
         lo, hi = int(self.fwd_ptr[pid]), int(self.fwd_ptr[pid + 1])

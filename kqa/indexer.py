@@ -29,10 +29,19 @@ Warn = Callable[[str], None]
 
 
 @dataclass
+class _Passage:
+    start: int
+    end: int
+    terms: Counter[str]
+    words: int
+    sentences: list[tuple[int, int]]  # absolute offsets in the article body
+
+
+@dataclass
 class _Doc:
     meta: dict[str, Any]
     body: str
-    passages: list[tuple[int, int, Counter[str]]]
+    passages: list[_Passage]
 
 
 @dataclass
@@ -187,10 +196,11 @@ def _read_file(
         report.skipped.append((src.relpath, problem))
     for article in articles:
         article.id = _unique(article.id, seen_ids)
-        passages = [
-            (s.start, s.end, Counter(analyzer.terms(article.body[s.start : s.end])))
-            for s in split_passages(article.body, article.content_start, split)
-        ]
+        passages = []
+        for span in split_passages(article.body, article.content_start, split):
+            text = article.body[span.start : span.end]
+            sentences = [(span.start + a, span.start + b) for a, b in split(text)]
+            passages.append(_Passage(span.start, span.end, Counter(analyzer.terms(text)), span.words, sentences))
         docs.append(_Doc(article.meta(), article.body, passages))
     info: dict[str, Any] = {"sig": src.signature}
     if problems:
@@ -215,7 +225,10 @@ def _reusable(old: Index | None, files: list[SourceFile]) -> dict[str, tuple[lis
         passages = []
         for pid in range(int(bounds[a]), int(bounds[a + 1])):
             _, start, end = old.passage_span(pid)
-            passages.append((start, end, Counter(old.passage_terms(pid))))
+            passages.append(
+                _Passage(start, end, Counter(old.passage_terms(pid)), int(old.passage_words[pid]),
+                         old.sentences(pid))
+            )
         by_file[meta["relpath"]].append(_Doc(dict(meta), body, passages))
     return {rel: (docs, known[rel]) for rel, docs in by_file.items()}
 
@@ -224,17 +237,22 @@ def _assemble(
     docs: list[_Doc], params: BM25Params, stems: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """JSON tables and numpy arrays (forward and inverted) for the documents."""
-    terms = sorted({t for d in docs for _, _, c in d.passages for t in c})
+    terms = sorted({t for d in docs for p in d.passages for t in p.terms})
     vocab = {t: i for i, t in enumerate(terms)}
-    p_article, p_start, p_end, fwd_ptr = [], [], [], [0]
+    p_article, p_start, p_end, p_words, fwd_ptr = [], [], [], [], [0]
     fwd_term: list[int] = []
     fwd_tf: list[int] = []
+    sent_ptr, sent_start, sent_end = [0], [], []
     for a, doc in enumerate(docs):
-        for start, end, counts in doc.passages:
+        for p in doc.passages:
             p_article.append(a)
-            p_start.append(start)
-            p_end.append(end)
-            ids = sorted((vocab[t], f) for t, f in counts.items())
+            p_start.append(p.start)
+            p_end.append(p.end)
+            p_words.append(p.words)
+            sent_start.extend(s for s, _ in p.sentences)
+            sent_end.extend(e for _, e in p.sentences)
+            sent_ptr.append(len(sent_start))
+            ids = sorted((vocab[t], f) for t, f in p.terms.items())
             fwd_term.extend(i for i, _ in ids)
             fwd_tf.extend(f for _, f in ids)
             fwd_ptr.append(len(fwd_term))
@@ -251,6 +269,10 @@ def _assemble(
         "passage_start": np.asarray(p_start, dtype=np.int64),
         "passage_end": np.asarray(p_end, dtype=np.int64),
         "passage_len": lengths.astype(np.int32),
+        "passage_words": np.asarray(p_words, dtype=np.int32),
+        "sent_ptr": np.asarray(sent_ptr, dtype=np.int64),
+        "sent_start": np.asarray(sent_start, dtype=np.int64),
+        "sent_end": np.asarray(sent_end, dtype=np.int64),
         "post_ptr": np.concatenate([[0], np.cumsum(df)]).astype(np.int64),
         "post_doc": owner[order],
         "post_tf": tf_arr[order],

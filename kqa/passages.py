@@ -38,7 +38,9 @@ _BOILERPLATE = [
         r"^(follow us|like us) on\b",
     )
 ]
-_LIST_HEADER = re.compile(r"^(related|recommended|more|popular|read more|see also)\b", re.I)
+_LIST_HEADER = re.compile(
+    r"^(related|recommended|more|popular|read more|see also)( articles| stories| posts| news)?\s*:?$", re.I
+)
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "gov",
     "sen", "rep", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "no", "u.s",
@@ -138,7 +140,7 @@ def _cut_long(text: str, p: Span, split: SentenceSplitter) -> list[Span]:
             cur = []
     if cur:
         tail = Span(cur[0].start, cur[-1].end, sum(s.words for s in cur))
-        if out and tail.words < MIN_WORDS and out[-1].words + tail.words <= MAX_WORDS + MIN_WORDS:
+        if out and tail.words < MIN_WORDS and out[-1].words + tail.words <= MAX_WORDS:
             out[-1] = Span(out[-1].start, tail.end, out[-1].words + tail.words)
         else:
             out.append(tail)

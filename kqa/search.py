@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -14,6 +15,20 @@ from kqa.bm25 import score
 from kqa.dates import date_span, display_date, normalize_date
 from kqa.errors import KqaError
 from kqa.index import Index
+from kqa.rerank import RerankParams, answer_kind, best_sentence, has_kind, positions, proximity
+
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
+
+
+def quoted_phrases(question: str) -> list[str]:
+    """Phrases in straight or curly double quotes, to be matched as phrases."""
+    return [a or b for a, b in _QUOTED.findall(question)]
+
+
+def _top(pool: np.ndarray, scores: np.ndarray, n: int) -> list[int]:
+    if len(pool) > n:
+        pool = pool[np.argpartition(-scores[pool], n - 1)[:n]]
+    return pool.tolist()
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,13 @@ class Hit:
     end: int
     text: str
     root: str = ""
+    bm25: float = 0.0
+    answer_start: int = 0  # the marked answer sentence, offsets in the article
+    answer_end: int = 0
+
+    @property
+    def answer_text(self) -> str:
+        return self.text[self.answer_start - self.start : self.answer_end - self.start]
 
     @property
     def date_label(self) -> str:
@@ -95,16 +117,21 @@ class Hit:
             "end": self.end,
             "text": self.text,
             "path": self.full_path,
+            "bm25": round(self.bm25, 6),
+            "answer": {"text": self.answer_text, "start": self.answer_start, "end": self.answer_end},
         }
 
 
 class Searcher:
     """BM25 over one loaded index; cheap to query many times."""
 
-    def __init__(self, index: Index, corpus_root: str | None = None) -> None:
+    def __init__(self, index: Index, corpus_root: str | None = None,
+                 rerank: RerankParams | None = None) -> None:
         self.index = index
         self.corpus_root = corpus_root
         self.analyzer = Analyzer(index.stems)
+        self.rerank = rerank or RerankParams()
+        self._bodies: dict[int, str] = {}
 
     def query_terms(self, question: str) -> list[str]:
         return self.analyzer.terms(question)
@@ -116,27 +143,95 @@ class Searcher:
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         ix = self.index
-        ids = [ix.vocab[t] for t in self.query_terms(question) if t in ix.vocab]
+        terms = self.query_terms(question)
+        ids = [ix.vocab[t] for t in terms if t in ix.vocab]
         if not ids or k <= 0:
             return []
         scores = score(ids, ix.post_ptr, ix.post_doc, ix.post_tf, ix.idf, ix.norm, ix.params.k1)
         candidates = scores > 0
         if filters:
             candidates &= self._allowed(filters)[np.asarray(ix.passage_article)]
-        pool = np.flatnonzero(candidates)
-        if len(pool) > k:
-            pool = pool[np.argpartition(-scores[pool], k - 1)[:k]]
-        order = sorted(pool.tolist(), key=lambda p: (-scores[p], p))
-        return [self._hit(question, rank, pid, float(scores[pid])) for rank, pid in enumerate(order, 1)]
+        phrases = [q for q in quoted_phrases(question) if self.analyzer.terms(q)]
+        for term in {t for q in phrases for t in self.analyzer.terms(q)}:
+            candidates &= self._containing(term)
+        pool = _top(np.flatnonzero(candidates), scores, max(k, self.rerank.candidates) * (10 if phrases else 1))
+        if phrases:
+            pool = [p for p in pool if self._has_phrases(p, phrases)]
+        final = self._rerank(question, terms, pool, scores)
+        order = sorted(pool, key=lambda p: (-final[p], p))[:k]
+        return [self._hit(question, terms, rank, pid, final[pid], float(scores[pid]))
+                for rank, pid in enumerate(order, 1)]
+
+    def _rerank(self, question: str, terms: list[str], pool: list[int], scores: np.ndarray) -> dict[int, float]:
+        """BM25 plus proximity and answer-type cues for the candidate pool."""
+        rp = self.rerank
+        final = {p: float(scores[p]) for p in pool}
+        if not (rp.proximity or rp.answer_type) or len(pool) < 2:
+            return final
+        kind = answer_kind(question)
+        idf = self._idf_of(terms)
+        for p in pool:
+            text = self._passage_text(p)
+            bonus = 0.0
+            if rp.proximity:
+                bonus += rp.proximity * proximity(positions(self.analyzer, text), terms, idf, rp.window)
+            if rp.answer_type and kind and has_kind(text, kind):
+                bonus += rp.answer_type
+            final[p] += bonus
+        return final
+
+    def _containing(self, term: str) -> np.ndarray:
+        """Mask of passages that hold `term` (all False for an unknown term)."""
+        mask = np.zeros(self.index.n_passages, dtype=bool)
+        t = self.index.vocab.get(term)
+        if t is not None:
+            mask[self.index.post_doc[int(self.index.post_ptr[t]) : int(self.index.post_ptr[t + 1])]] = True
+        return mask
+
+    def _idf_of(self, terms: list[str]) -> dict[str, float]:
+        return {t: float(self.index.idf[self.index.vocab[t]]) for t in terms if t in self.index.vocab}
+
+    def _passage_text(self, pid: int) -> str:
+        a, start, end = self.index.passage_span(pid)
+        return self._body(a)[start:end]
+
+    def _body(self, article: int) -> str:
+        cached = self._bodies.get(article)
+        if cached is None:
+            cached = self._bodies[article] = self.index.body(article)
+            if len(self._bodies) > 256:
+                self._bodies.pop(next(iter(self._bodies)))
+        return cached
+
+    def _has_phrases(self, pid: int, phrases: list[str]) -> bool:
+        """Each phrase occurs word for word (a stop word matches any word)."""
+        seq = [t for _, _, t in positions(self.analyzer, self._passage_text(pid))]
+        for phrase in phrases:
+            want = [t[0] if t else None for _, _, t in positions(self.analyzer, phrase)]
+            if not any(
+                all(w is None or w in seq[i + j] for j, w in enumerate(want))
+                for i in range(len(seq) - len(want) + 1)
+            ):
+                return False
+        return True
+
+    def mean_passage_words(self) -> float:
+        words = np.asarray(self.index.passage_words)
+        return float(words.mean()) if len(words) else 0.0
 
     def article_text(self, hit: Hit) -> str:
         """The whole article a hit comes from (hit.start/end index into it)."""
         return self.index.body(int(self.index.passage_article[hit.passage_id]))
 
-    def _hit(self, question: str, rank: int, pid: int, value: float) -> Hit:
+    def _hit(self, question: str, terms: list[str], rank: int, pid: int, value: float, bm25: float) -> Hit:
         a, start, end = self.index.passage_span(pid)
-        text = self.index.body(a)[start:end]
-        return Hit(question, rank, value, pid, self.index.articles[a], start, end, text, self.corpus_root or "")
+        body = self._body(a)
+        s_start, s_end, _ = best_sentence(
+            body, self.index.sentences(pid) or [(start, end)], self.analyzer, set(terms),
+            self._idf_of(terms), answer_kind(question),
+        )
+        return Hit(question, rank, value, pid, self.index.articles[a], start, end, body[start:end],
+                   self.corpus_root or "", bm25, s_start, s_end)
 
     def _allowed(self, filters: Filters) -> np.ndarray:
         """Per-article mask for the filters."""

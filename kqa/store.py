@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2

@@ -242,8 +242,6 @@ def test_empty_front_matter_date_falls_back_to_inference(tmp_path: Path) -> None
     assert a.date == "2021-01" and a.date_inferred is True
 
 
-@pytest.mark.xfail(strict=True, reason="bug: opening '---' with trailing space is not front matter "
-                   "(closing delimiter tolerates it): _split_front_matter uses startswith('---\\n')")
 def test_front_matter_opening_delimiter_tolerates_trailing_space(tmp_path: Path) -> None:
     a = load_one(tmp_path, "x.txt", "--- \ntitle: T\n---\n" + BODY)
     assert a.title == "T"

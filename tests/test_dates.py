@@ -84,11 +84,6 @@ def test_infer_date_returns_none_when_nothing_datable(text: str) -> None:
     assert infer_date(text) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: first _TEXT_DATES pattern in kqa/dates.py has no leading \\b, so a month "
-    "abbreviation at the end of a longer word is read as a date",
-)
 @pytest.mark.parametrize("text", ["Azerbaijan 3, 2020", "Grammar 5, 2021 edition"])
 def test_infer_date_ignores_month_names_inside_words(text: str) -> None:
     assert infer_date(text) is None

@@ -180,8 +180,6 @@ def test_short_paragraph_with_sentence_end_after_list_header_is_kept() -> None:
     assert "A short real sentence." in joined
 
 
-@pytest.mark.xfail(strict=True, reason="bug: _LIST_HEADER in kqa/passages.py matches any <=4-word paragraph "
-                   "starting with 'More'/'Popular'/..., so the next short heading is dropped as a list item")
 def test_heading_after_short_more_sentence_is_kept() -> None:
     a, b = sentence(50, 1), sentence(50, 2)
     text = f"{a}\n\nMore importantly, Putin agreed.\n\nWhat comes next\n\n{b}"

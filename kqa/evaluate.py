@@ -1,0 +1,119 @@
+"""`kqa eval`: answer recall and MRR on labelled questions.
+
+A question is answered at k when one of its answer strings (case-, accent- and
+quote-insensitive) occurs in one of the top-k passages. Users run it on their
+own questions to check a corpus or a setting; the benchmarks run it on ours.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from kqa.analysis import fold
+from kqa.errors import KqaError
+
+CUTOFFS = (1, 5, 10)
+
+
+@dataclass(frozen=True)
+class Question:
+    q: str
+    answers: tuple[str, ...]
+    doc: str | None = None
+
+
+@dataclass
+class EvalResult:
+    questions: int
+    k: int
+    recall: dict[int, float]
+    mrr: float
+    answer_sentence: float | None
+    passage_words: float
+    latency_ms_p50: float
+    latency_ms_p95: float
+
+    def as_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["recall"] = {f"@{c}": round(v, 4) for c, v in self.recall.items()}
+        return d
+
+
+def normalize(text: str) -> str:
+    return " ".join(fold(text).replace('"', "").split())
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Questions from JSON Lines `{"q": ..., "answers": [...], "doc"?: ...}`."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KqaError(f"cannot read questions from {path}: {exc}") from None
+    out = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            q, answers = rec["q"], rec["answers"]
+            if not isinstance(q, str) or not q.strip() or not isinstance(answers, list) or not answers:
+                raise ValueError
+            out.append(Question(q.strip(), tuple(str(a) for a in answers), rec.get("doc")))
+        except (ValueError, KeyError, TypeError):
+            raise KqaError(f"{path}:{n}: expected {{\"q\": \"...\", \"answers\": [\"...\"]}}") from None
+    if not out:
+        raise KqaError(f"no questions in {path}")
+    return out
+
+
+def first_answer_rank(texts: Sequence[str], answers: Sequence[str]) -> int | None:
+    """1-based rank of the first text holding an answer, or None."""
+    wanted = [normalize(a) for a in answers if a.strip()]
+    for rank, text in enumerate(texts, start=1):
+        norm = normalize(text)
+        if any(a in norm for a in wanted):
+            return rank
+    return None
+
+
+Ranker = Callable[[str, int], tuple[list[str], str | None]]
+
+
+def evaluate(rank: Ranker, questions: Sequence[Question], k: int, passage_words: float) -> EvalResult:
+    """`rank(question, k)` returns the top-k passage texts and the top passage's
+    marked answer sentence (or None when the system marks none)."""
+    k = max(k, max(CUTOFFS))
+    hits_at = {c: 0 for c in CUTOFFS}
+    rr = 0.0
+    sentence_hits = 0
+    marks_sentences = False
+    times: list[float] = []
+    for question in questions:
+        started = time.perf_counter()
+        texts, sentence = rank(question.q, k)
+        times.append((time.perf_counter() - started) * 1000)
+        r = first_answer_rank(texts, question.answers)
+        if r is not None:
+            for c in CUTOFFS:
+                hits_at[c] += r <= c
+            rr += 1 / r if r <= 10 else 0.0
+        if sentence is not None:
+            marks_sentences = True
+            sentence_hits += first_answer_rank([sentence], question.answers) is not None
+    n = len(questions)
+    times.sort()
+    return EvalResult(
+        questions=n,
+        k=k,
+        recall={c: hits_at[c] / n for c in CUTOFFS},
+        mrr=rr / n,
+        answer_sentence=sentence_hits / n if marks_sentences else None,
+        passage_words=passage_words,
+        latency_ms_p50=statistics.median(times),
+        latency_ms_p95=times[min(n - 1, int(0.95 * n))],
+    )

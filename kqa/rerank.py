@@ -1,0 +1,100 @@
+"""Second stage: re-order the best BM25 passages and mark the answer sentence.
+
+BM25 treats a passage as a bag of words; a passage that answers the question
+usually has the question's words *together* (in one sentence, next to each
+other) and, for "when"/"how many" questions, a date or a number. The cues here
+are added to the BM25 score of the top candidates only, so their cost stays
+flat whatever the corpus size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kqa.analysis import Analyzer, words
+
+_YEAR = re.compile(r"\b(1[0-9]|20)\d{2}s?\b")
+_MONTH = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)s?\b",
+    re.I,
+)
+_WHEN = re.compile(r"^\s*(when\b|(in |by |since |until )?what (year|decade|century|date|month|day)\b)", re.I)
+_HOW_MANY = re.compile(r"\bhow (many|much|long|old|far|large|big|tall|often)\b|\bwhat (number|percentage|amount)\b", re.I)
+
+
+@dataclass(frozen=True)
+class RerankParams:
+    candidates: int = 100
+    proximity: float = 0.0
+    window: int = 3
+    sentence: float = 0.0
+    answer_type: float = 0.0
+
+
+def answer_kind(question: str) -> str | None:
+    if _WHEN.search(question):
+        return "when"
+    if _HOW_MANY.search(question):
+        return "number"
+    return None
+
+
+def has_kind(text: str, kind: str | None) -> bool:
+    if kind == "when":
+        return bool(_YEAR.search(text) or _MONTH.search(text))
+    if kind == "number":
+        return bool(_NUMBER.search(text))
+    return False
+
+
+def positions(analyzer: Analyzer, text: str, offset: int = 0) -> list[tuple[int, int, list[str]]]:
+    """(start, end, terms) per word of `text`; stop words keep their slot so
+    distances are counted in words."""
+    return [(offset + s, offset + e, analyzer.token_terms(raw)) for s, e, raw in words(text)]
+
+
+def proximity(tokens: list[tuple[int, int, list[str]]], query: list[str], idf: Mapping[str, float], window: int) -> float:
+    """Sum of the lower IDF of each consecutive pair of question terms that
+    occur in that order within `window` words of each other."""
+    where: dict[str, list[int]] = {}
+    for i, (_, _, terms) in enumerate(tokens):
+        for t in terms:
+            where.setdefault(t, []).append(i)
+    bonus = 0.0
+    seen: set[tuple[str, str]] = set()
+    for a, b in zip(query, query[1:]):
+        if a == b or (a, b) in seen or a not in where or b not in where:
+            continue
+        seen.add((a, b))
+        pb = where[b]
+        if any(0 < j - i <= window for i in where[a] for j in pb):
+            bonus += min(idf.get(a, 0.0), idf.get(b, 0.0))
+    return bonus
+
+
+def best_sentence(
+    text_of: str,
+    sentences: list[tuple[int, int]],
+    analyzer: Analyzer,
+    query: set[str],
+    idf: Mapping[str, float],
+    kind: str | None,
+) -> tuple[int, int, float]:
+    """The sentence with the most question weight (IDF of distinct question
+    terms it holds, plus a small bonus when it has the wanted date/number)."""
+    best = (sentences[0][0], sentences[0][1], -1.0) if sentences else (0, 0, 0.0)
+    for start, end in sentences:
+        sent = text_of[start:end]
+        found = {t for _, _, raw in words(sent) for t in analyzer.token_terms(raw)} & query
+        weight = sum(idf.get(t, 0.0) for t in found)
+        if kind and has_kind(sent, kind):
+            weight += 0.5
+        if weight > best[2]:
+            best = (start, end, weight)
+    return best

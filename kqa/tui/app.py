@@ -1,0 +1,365 @@
+"""KqaApp: ask, read, filter, copy, over one Searcher.
+
+The app is handed a searcher, or an opener that builds/refreshes the index;
+opening and searching run in thread workers that only post messages, so the
+screen never freezes. Stale searches are dropped by a sequence number.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.worker import get_current_worker
+
+from kqa.search import Filters, Hit, Searcher
+from kqa.tui.history import History
+from kqa.tui.indexing import IndexPanel, Opener
+from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
+from kqa.tui.status import answer_line, index_line
+from kqa.tui.text import citation, plain
+from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Spans
+
+DEBOUNCE = 0.25  # seconds of typing pause before a question runs
+WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
+
+
+class KqaApp(App[int]):
+    """The `kqa` interactive app."""
+
+    CSS_PATH = "kqa.tcss"
+    TITLE = "kqa"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+f", "filters", "Filters", id="filters", priority=True),
+        Binding("ctrl+l", "clear_filters", "Clear filters", id="clear_filters", priority=True),
+        Binding("ctrl+y", "copy_passage", "Copy", id="copy", priority=True),
+        Binding("ctrl+o", "toggle_reader", "Reader", id="toggle_reader", priority=True),
+        Binding("ctrl+r", "reindex", "Reindex", id="reindex", show=False, priority=True),
+        Binding("f1", "help", "Help", id="help", priority=True),
+        Binding("question_mark", "help", "Help", id="help.question_mark", show=False),
+        Binding("slash", "focus_question", "Ask", id="focus_question", show=False),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    @dataclass
+    class Answered(Message):
+        """A search finished (posted by the search worker)."""
+
+        seq: int
+        question: str
+        hits: list[Hit]
+        spans: list[Spans]
+        unknown: list[str]
+        known: list[str]
+        seconds: float
+
+    def __init__(
+        self,
+        searcher: Searcher | None = None,
+        *,
+        opener: Opener | None = None,
+        history: History | None = None,
+        filters: Filters | None = None,
+        top: int = 5,
+        corpus_name: str = "",
+    ) -> None:
+        super().__init__()
+        if searcher is None and opener is None:
+            raise ValueError("KqaApp needs a searcher or an opener")
+        self.searcher = searcher
+        self.opener = opener
+        self.history = history or History(None)
+        self.filters = filters or Filters()
+        self.top = top
+        self.corpus_name = corpus_name
+        self._seq = 0
+        self._focus_results_for = -1
+        self._timer: Timer | None = None
+        self._answer: KqaApp.Answered | None = None
+        self.debounce = DEBOUNCE
+
+    # --- layout -----------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        question = QuestionBox(self.history, placeholder="Ask a question about the news…", id="question")
+        question.border_title = "kqa"
+        question.border_subtitle = self.corpus_name
+        yield question
+        yield Static(id="filters")
+        yield IndexPanel(id="indexing")
+        with Horizontal(id="body"):
+            with Vertical(id="results-pane"):
+                yield Static(WELCOME, id="notice")
+                yield ResultList(id="results")
+            yield Reader(id="reader")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#results").display = False
+        self.query_one("#reader").display = False
+        self._show_filters()
+        if self.searcher is None:
+            self.action_reindex()
+        else:
+            self.query_one("#indexing").display = False
+            self._show_status()
+        self.query_one("#question").focus()
+
+    # --- asking -----------------------------------------------------------
+
+    @on(Input.Changed, "#question")
+    def _typed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self.debounce <= 0:  # search on every keystroke
+            self.ask()
+        else:
+            self._timer = self.set_timer(self.debounce, self.ask)
+
+    @on(Input.Submitted, "#question")
+    def _submitted(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.ask(focus_results=True)
+        self._remember(self.query_one("#question", Input).value)
+
+    def ask(self, focus_results: bool = False) -> None:
+        """Run the question in the box with the current filters."""
+        question = self.query_one("#question", Input).value.strip()
+        self._seq += 1
+        if focus_results:
+            self._focus_results_for = self._seq
+        if not question:
+            self._answer = None
+            self._show_results([], [])
+            self._notice(WELCOME)
+            self._show_status()
+            return
+        if self.searcher is None:
+            self._show_status("the question runs as soon as the index is ready")
+            return
+        self._search(self.searcher, self._seq, question, self.top, self.filters)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, searcher: Searcher, seq: int, question: str, top: int, filters: Filters) -> None:
+        started = time.perf_counter()
+        hits = searcher.search(question, top, filters)
+        known, unknown = searcher.known_terms(question)
+        terms = set(known)
+        spans = [searcher.analyzer.matches(h.text, terms) for h in hits]
+        seconds = time.perf_counter() - started
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Answered(seq, question, hits, spans, unknown, known, seconds))
+
+    def on_kqa_app_answered(self, answer: Answered) -> None:
+        if answer.seq != self._seq:
+            return  # a newer question is on its way
+        self._answer = answer
+        self._show_results(answer.hits, answer.spans)
+        self._show_status()
+        results = self.query_one("#results", ResultList)
+        if answer.hits and self._focus_results_for == answer.seq:
+            results.focus()
+        reader = self.query_one("#reader", Reader)
+        if reader.display and answer.hits:
+            self._read(answer.hits[0], focus=False)
+
+    def _show_results(self, hits: list[Hit], spans: list[Spans]) -> None:
+        results = self.query_one("#results", ResultList)
+        results.show(hits, spans)
+        results.display = bool(hits)
+        if hits:
+            self._notice(None)
+        elif self._answer is not None:
+            self._notice(answer_line(self._answer.question, [], self._answer.known, self._answer.unknown, self.filters, 0.0, long=True))
+        if not hits and self.query_one("#reader").display:
+            self._close_reader()
+
+    def _notice(self, text: str | Content | None) -> None:
+        notice = self.query_one("#notice", Static)
+        notice.display = text is not None
+        if text is not None:
+            notice.update(text)
+
+    def _remember(self, question: str) -> None:
+        try:
+            self.history.add(question)
+        except OSError as exc:
+            self.notify(f"cannot save the question history: {exc.strerror or exc}", severity="warning")
+
+    # --- reading ----------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        results = self.query_one("#results", ResultList)
+        if results.current is not None:
+            self._read(results.current, focus=True)
+            self._remember(self.query_one("#question", Input).value)
+
+    @on(OptionList.OptionHighlighted, "#results")
+    def _highlighted(self) -> None:
+        hit = self.query_one("#results", ResultList).current
+        reader = self.query_one("#reader", Reader)
+        if hit is not None and reader.display and reader.hit is not hit:
+            self._read(hit, focus=False)
+
+    def _read(self, hit: Hit, focus: bool) -> None:
+        assert self.searcher is not None
+        reader = self.query_one("#reader", Reader)
+        try:
+            body = self.searcher.article_text(hit)
+        except OSError as exc:
+            self.notify(f"cannot read the article: {exc}", severity="error")
+            return
+        terms = set(self.searcher.query_terms(hit.query))
+        reader.display = True
+        self.query_one("#body").add_class("-reading")
+        reader.show(hit, body, self.searcher.analyzer.matches(body, terms))
+        if focus:
+            reader.focus()
+
+    def _close_reader(self) -> None:
+        self.query_one("#reader").display = False
+        self.query_one("#body").remove_class("-reading")
+
+    def action_toggle_reader(self) -> None:
+        if self.query_one("#reader").display:
+            self._close_reader()
+            self._focus_results_or_question()
+            return
+        hit = self.query_one("#results", ResultList).current
+        if hit is None:
+            self.notify("Ask a question first: the reading pane shows the selected result.")
+            return
+        self._read(hit, focus=True)
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, ArticleScroll):
+            self._close_reader()
+            self._focus_results_or_question()
+        elif isinstance(focused, ResultList):
+            self.query_one("#question").focus()
+
+    def action_focus_question(self) -> None:
+        self.query_one("#question").focus()
+
+    def _focus_results_or_question(self) -> None:
+        results = self.query_one("#results", ResultList)
+        (results if results.display else self.query_one("#question")).focus()
+
+    def _selected_hit(self) -> Hit | None:
+        reader = self.query_one("#reader", Reader)
+        if reader.display and reader.hit is not None:
+            return reader.hit
+        return self.query_one("#results", ResultList).current
+
+    def action_copy_passage(self) -> None:
+        hit = self._selected_hit()
+        if hit is None:
+            self.notify("Nothing to copy yet: ask a question and pick a result.")
+            return
+        self.copy_to_clipboard(citation(hit))
+        self._remember(hit.query)
+        self.notify(f"Copied passage {hit.rank} with its title, source and date.", title="Copied")
+
+    # --- filters ----------------------------------------------------------
+
+    def action_filters(self) -> None:
+        self.push_screen(FilterScreen(self.filters, self.top), self._filters_chosen)
+
+    def _filters_chosen(self, choice: FilterChoice | None) -> None:
+        if choice is not None:
+            self.set_filters(choice.filters, choice.top)
+
+    def set_filters(self, filters: Filters, top: int | None = None) -> None:
+        """Apply filters (and the result count) and re-run the question."""
+        self.filters = filters
+        self.top = top or self.top
+        self._show_filters()
+        self.ask()
+        self.refresh_bindings()
+
+    def action_clear_filters(self) -> None:
+        if self.filters:
+            self.set_filters(Filters())
+            self.notify("Filters cleared.")
+
+    def _show_filters(self) -> None:
+        bar = self.query_one("#filters", Static)
+        bar.display = bool(self.filters)
+        if self.filters:
+            bar.update(Content.assemble(("Filters: ", "bold"), plain(self.filters.describe()), ("   ctrl+l clears · ctrl+f edits", "$text-muted")))
+
+    # --- index ------------------------------------------------------------
+
+    def action_reindex(self, rebuild: bool = False) -> None:
+        if self.opener is None:
+            self.notify("This app was given a fixed index; reindexing is not available.", severity="warning")
+            return
+        self.query_one(IndexPanel).start(self.opener, rebuild)
+
+    def on_index_panel_ready(self, message: IndexPanel.Ready) -> None:
+        self.searcher = message.searcher
+        report = message.report
+        if report is not None:
+            counts = message.searcher.index.manifest["counts"]
+            skipped = f", {len(report.skipped)} files skipped" if report.skipped else ""
+            self.notify(f"Indexed {counts['articles']} articles, {counts['passages']} passages in {report.seconds:.1f} s{skipped}.", title="Index ready")
+        self._show_status()
+        self.refresh_bindings()
+        if self.query_one("#question", Input).value.strip():
+            self.ask()
+
+    def on_index_panel_failed(self, message: IndexPanel.Failed) -> None:
+        self._show_status()
+
+    # --- status, help, commands ------------------------------------------
+
+    def _show_status(self, extra: str | None = None) -> None:
+        parts: list[str | Content] = [index_line(self.searcher)]
+        if self._answer is not None and extra is None:
+            a = self._answer
+            parts.append(answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds))
+        if extra:
+            parts.append(extra)
+        self.query_one("#status", Static).update(Content(" │ ").join(Content(p) if isinstance(p, str) else p for p in parts))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide keys that would do nothing now (and app keys under a modal)."""
+        if action in {"filters", "clear_filters", "copy_passage", "toggle_reader", "reindex"} and self.screen.is_modal:
+            return False
+        if action == "back":
+            return isinstance(self.focused, (ArticleScroll, ResultList))
+        if action == "clear_filters":
+            return bool(self.filters)
+        if action in {"copy_passage", "toggle_reader"}:
+            return None if self._selected_hit() is None else True
+        return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Reindex", "Refresh the index from the corpus folder (ctrl+r)", self.action_reindex)
+        yield SystemCommand("Rebuild index", "Rebuild the whole index from scratch", lambda: self.action_reindex(rebuild=True))
+        yield SystemCommand("Filters", "Source, dates and number of results (ctrl+f)", self.action_filters)
+        yield SystemCommand("Clear filters", "Drop the source and date filters (ctrl+l)", self.action_clear_filters)
+        yield SystemCommand("Copy passage", "Copy the passage with title, source and date (ctrl+y)", self.action_copy_passage)
+        yield SystemCommand("Toggle reading pane", "Show or hide the whole article (ctrl+o)", self.action_toggle_reader)
+        yield SystemCommand("Help", "Every key on one page (f1)", self.action_help)

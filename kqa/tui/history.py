@@ -1,0 +1,79 @@
+"""Questions asked before, kept between runs (one per line, oldest first).
+
+No Textual here: a plain file in the user data dir, appended as questions are
+asked so a crash loses nothing, compacted when it grows past `limit`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kqa.tui.text import clean
+
+
+class History:
+    """A list of past questions plus a cursor for walking it with Up/Down."""
+
+    def __init__(self, path: Path | None, limit: int = 500) -> None:
+        self.path = path
+        self.limit = limit
+        self.items: list[str] = self._read()
+        self._cursor: int | None = None  # None: editing a fresh question
+        self._draft = ""
+
+    def _read(self) -> list[str]:
+        if self.path is None:
+            return []
+        try:
+            lines = self.path.read_text("utf-8", errors="replace").splitlines()
+        except FileNotFoundError:
+            return []
+        latest_first = dict.fromkeys(line for line in reversed(lines) if line.strip())
+        return list(reversed(latest_first))[-self.limit :]
+
+    def add(self, question: str) -> None:
+        """Remember a question (moved to the end if asked before); OSError
+        propagates so the caller can say the history cannot be saved."""
+        question = " ".join(clean(question).split())
+        self._cursor = None
+        if not question:
+            return
+        if self.items and self.items[-1] == question:
+            return
+        if question in self.items:
+            self.items.remove(question)
+        self.items.append(question)
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if len(self.items) > self.limit or not self.path.exists():
+            self.items = self.items[-self.limit :]
+            self.path.write_text("".join(f"{q}\n" for q in self.items), "utf-8")
+        else:
+            with self.path.open("a", encoding="utf-8") as fh:
+                fh.write(f"{question}\n")
+
+    def older(self, current: str) -> str | None:
+        """The question before the one shown (None at the oldest)."""
+        if not self.items:
+            return None
+        if self._cursor is None:
+            self._draft = current
+            self._cursor = len(self.items)
+        if self._cursor == 0:
+            return None
+        self._cursor -= 1
+        return self.items[self._cursor]
+
+    def newer(self) -> str | None:
+        """The question after the one shown; the unsent draft past the newest."""
+        if self._cursor is None:
+            return None
+        self._cursor += 1
+        if self._cursor >= len(self.items):
+            self._cursor = None
+            return self._draft
+        return self.items[self._cursor]
+
+    def reset(self) -> None:
+        self._cursor = None

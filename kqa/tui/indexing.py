@@ -1,0 +1,106 @@
+"""The index panel: opens or builds the index in a thread, with a progress bar.
+
+The worker only posts messages (progress, warnings, ready, failed); the panel
+shows them and the app takes the searcher from `IndexPanel.Ready`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Label, ProgressBar
+
+from kqa.errors import KqaError
+from kqa.indexer import BuildReport, Progress, Warn
+from kqa.search import Searcher
+from kqa.tui.text import plain
+
+Opener = Callable[[bool, Progress, Warn], tuple[Searcher, BuildReport | None]]
+"""Opens a searcher: (rebuild, progress, warn) -> (searcher, build report)."""
+
+PROGRESS_EVERY = 0.05  # seconds between progress messages from a big build
+SHOWN_WARNINGS = 3  # skipped-file warnings shown as toasts; the rest are counted
+
+
+class IndexPanel(Horizontal):
+    """Visible while the index is opened, built or refreshed, or when that failed."""
+
+    @dataclass
+    class Progressed(Message):
+        done: int
+        total: int
+
+    @dataclass
+    class Warned(Message):
+        text: str
+
+    @dataclass
+    class Ready(Message):
+        searcher: Searcher
+        report: BuildReport | None
+        warnings: int
+
+    @dataclass
+    class Failed(Message):
+        error: str
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._warnings = 0
+        self._last = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Label("Opening the index…", id="indexing-label")
+        yield ProgressBar(id="indexing-bar", show_eta=False)
+
+    def start(self, opener: Opener, rebuild: bool) -> None:
+        self._warnings = 0
+        self.display = True
+        self.remove_class("-failed")
+        self.query_one(Label).update("Rebuilding the index…" if rebuild else "Opening the index…")
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self._open(opener, rebuild)
+
+    @work(thread=True, exclusive=True, group="index")
+    def _open(self, opener: Opener, rebuild: bool) -> None:
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done == total or now - self._last > PROGRESS_EVERY:
+                self._last = now
+                self.post_message(self.Progressed(done, total))
+
+        try:
+            searcher, report = opener(rebuild, progress, lambda text: self.post_message(self.Warned(text)))
+        except KqaError as exc:
+            self.post_message(self.Failed(str(exc)))
+            return
+        self.post_message(self.Ready(searcher, report, 0))
+
+    def on_index_panel_progressed(self, message: Progressed) -> None:
+        message.stop()
+        self.query_one(Label).update(f"Indexing the corpus: {message.done}/{message.total} files")
+        self.query_one(ProgressBar).update(total=message.total, progress=message.done)
+
+    def on_index_panel_warned(self, message: Warned) -> None:
+        message.stop()
+        self._warnings += 1
+        if self._warnings <= SHOWN_WARNINGS:
+            self.notify(message.text, title="Skipped", severity="warning", timeout=8)
+
+    def on_index_panel_ready(self, message: Ready) -> None:
+        message.warnings = self._warnings
+        self.display = False
+
+    def on_index_panel_failed(self, message: Failed) -> None:
+        self.add_class("-failed")
+        self.query_one(ProgressBar).display = False
+        self.query_one(Label).update(Content.assemble(("Index problem: ", "bold"), plain(message.error), " (ctrl+r retries)"))

@@ -1,0 +1,108 @@
+"""Modal screens: the key help and the filter form. Each dismisses a result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from kqa.errors import KqaError
+from kqa.search import Filters
+
+KEYS = """\
+[b]Asking[/]
+  type              results follow as you type
+  enter             run now and go to the results
+  up / down         earlier questions (in the question box)
+  tab / shift+tab   move between question, results and article
+  /                 back to the question box
+
+[b]Results and article[/]
+  up / down, j / k  move through results, scroll the article
+  enter / click     read the whole article at the passage
+  escape            back: article → results → question
+  ctrl+o            show / hide the reading pane
+
+[b]Everywhere[/]
+  ctrl+f            filters: source, dates, number of results
+  ctrl+l            clear the filters
+  ctrl+y            copy the passage with title, source and date
+  ctrl+r            refresh the index from the corpus folder
+  ctrl+p            command palette (reindex, theme, ...)
+  f1 or ?           this help          ctrl+q  quit
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key on one page; any of escape, ?, f1 or q closes it."""
+
+    BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", id="help.close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box") as box:
+            box.border_title = "kqa keys"
+            box.border_subtitle = "escape closes"
+            yield Static(KEYS, id="help-text")
+
+
+@dataclass(frozen=True)
+class FilterChoice:
+    """What the filter form returns: the filters and the number of results."""
+
+    filters: Filters
+    top: int
+
+
+class FilterScreen(ModalScreen[FilterChoice | None]):
+    """Source, date range and result count; enter applies, escape cancels.
+
+    A bad date is shown under the form (Filters.parse raises KqaError) and the
+    form stays open, so a typo never loses the rest of what was typed.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="filters.cancel")]
+
+    def __init__(self, filters: Filters, top: int) -> None:
+        super().__init__()
+        self.filters = filters
+        self.top = top
+
+    def compose(self) -> ComposeResult:
+        f = self.filters
+        with Vertical(id="filter-box") as box:
+            box.border_title = "Filters"
+            box.border_subtitle = "enter applies · escape cancels"
+            with Grid(id="filter-grid"):
+                yield Label("Source contains")
+                yield Input(f.source or "", placeholder="e.g. Reuters", id="f-source")
+                yield Label("Since")
+                yield Input(f.since or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-since")
+                yield Label("Until")
+                yield Input(f.until or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-until")
+                yield Label("Results")
+                yield Input(str(self.top), type="integer", id="f-top")
+            yield Label("", id="filter-error")
+
+    def _value(self, selector: str) -> str | None:
+        return self.query_one(selector, Input).value.strip() or None
+
+    @on(Input.Submitted)
+    def apply(self) -> None:
+        error = self.query_one("#filter-error", Label)
+        try:
+            filters = Filters.parse(self._value("#f-source"), self._value("#f-since"), self._value("#f-until"))
+            top = int(self._value("#f-top") or self.top)
+            if not 1 <= top <= 200:
+                raise KqaError("results: choose between 1 and 200")
+        except KqaError as exc:
+            error.update(str(exc).replace("--", ""))
+            return
+        self.dismiss(FilterChoice(filters, top))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,49 @@
+"""The words of the status line and of the no-results notice (no widgets)."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from kqa.search import Filters, Hit, Searcher
+from kqa.tui.text import age, clean, duration, plain
+
+
+def index_line(searcher: Searcher | None) -> str:
+    """Articles, passages and index age; what is happening while opening."""
+    if searcher is None:
+        return "no index yet"
+    m = searcher.index.manifest
+    counts = m.get("counts", {})
+    return f"{counts.get('articles', '?')} articles · {counts.get('passages', '?')} passages · index built {age(m.get('built_at'))}"
+
+
+def no_results_hint(known: list[str], unknown: list[str], filters: Filters) -> str:
+    """Why nothing came back, and what to try instead."""
+    if not known and not unknown:
+        return "the question has only common words: add a name or a specific term"
+    if not known:
+        return f"none of its words are in the corpus ({', '.join(unknown)}): check the spelling or try other words"
+    if filters:
+        return f"nothing matches with the filters on ({filters.describe()}): ctrl+l clears them"
+    return "try fewer or other words"
+
+
+def answer_line(
+    question: str,
+    hits: list[Hit],
+    known: list[str],
+    unknown: list[str],
+    filters: Filters,
+    seconds: float,
+    long: bool = False,
+) -> Content:
+    """`5 results in 3 ms`, or `no results: <hint>` said plainly."""
+    if hits:
+        text = f"{len(hits)} result{'s' if len(hits) != 1 else ''} in {duration(seconds)}"
+        if unknown:
+            text += f" · not in the corpus: {', '.join(unknown)}"
+        return plain(text)
+    hint = no_results_hint(known, unknown, filters)
+    if long:
+        return Content.assemble(("No results", "bold"), " for ", (clean(f"“{question}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."))
+    return Content.assemble(("no results", "bold $text-warning"), plain(f": {hint}"))

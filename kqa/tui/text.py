@@ -1,0 +1,86 @@
+"""Turning article text into display Content safely.
+
+Article text is data, never markup: it is wrapped in `Content` objects (no
+markup parsing) after control characters are made visible. Replacements are
+one character for one, so hit.start/hit.end offsets stay valid.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from textual.content import Content
+
+from kqa.search import Hit
+
+MATCH_STYLE = "bold underline $text-warning"
+"""Matched question words: bold + underline so they still show with NO_COLOR."""
+
+_CONTROL = {c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}  # ␛, ␀, ...
+_CONTROL[0x09] = " "
+_CONTROL[0x7F] = "\u2421"  # ␡
+_CONTROL.update({c: "\ufffd" for c in range(0x80, 0xA0)})  # C1 controls (incl. CSI)
+_CONTROL.update({0x2028: " ", 0x2029: " "})
+
+
+def clean(text: str) -> str:
+    """`text` with every control character replaced by a visible stand-in."""
+    return text.translate(_CONTROL)
+
+
+def plain(text: str) -> Content:
+    """Untrusted text as Content: no markup, no escape sequences."""
+    return Content(clean(text), strip_control_codes=False)
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]], offset: int = 0) -> Content:
+    """Untrusted text with the (start, end) spans (shifted by -offset) marked."""
+    content = plain(text)
+    for start, end in spans:
+        content = content.stylize(MATCH_STYLE, start - offset, end - offset)
+    return content
+
+
+def snippet(text: str, spans: list[tuple[int, int]], limit: int) -> tuple[str, list[tuple[int, int]]]:
+    """At most ~`limit` chars of `text` on one line, around its first match.
+
+    Returns the window and the spans inside it (re-based), so a long passage
+    still shows in a few lines why it matched.
+    """
+    flat = text.replace("\n", " ")
+    if len(flat) <= limit:
+        return flat, spans
+    first = spans[0][0] if spans else 0
+    lo = max(0, min(first - limit // 4, len(flat) - limit))
+    if lo > 0 and (space := flat.find(" ", lo, first)) != -1:
+        lo = space + 1
+    hi = min(len(flat), lo + limit)
+    if hi < len(flat) and (space := flat.rfind(" ", lo, hi)) > lo:
+        hi = space
+    prefix = "…" if lo else ""
+    window = prefix + flat[lo:hi] + ("…" if hi < len(flat) else "")
+    shift = lo - len(prefix)
+    return window, [(s - shift, e - shift) for s, e in spans if s >= lo and e <= hi]
+
+
+def citation(hit: Hit) -> str:
+    """The passage with where it comes from, for the clipboard."""
+    a = hit.article
+    quote = " ".join(hit.text.split())
+    return f"“{quote}”\n— {a['title']}, {a['source']}, {hit.date_label} ({hit.full_path})"
+
+
+def age(built_at: float | None, now: float | None = None) -> str:
+    """How long ago an epoch time was, in one short word."""
+    if not built_at:
+        return "unknown"
+    seconds = max(0.0, (now or time.time()) - built_at)
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit} ago"
+    return "just now"
+
+
+def duration(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"

@@ -1,0 +1,151 @@
+"""The app's own widgets: question box, result list, reading pane.
+
+They only display what they are given; searching and indexing live in the app.
+All article text goes through kqa.tui.text (Content, never markup).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kqa.search import Hit
+from kqa.tui.history import History
+from kqa.tui.text import clean, highlighted, plain, snippet
+
+Spans = list[tuple[int, int]]
+SNIPPET_CHARS = 230  # about three lines at 80 columns
+
+
+class QuestionBox(Input):
+    """The question; Up/Down walk the questions asked before."""
+
+    BINDINGS = [
+        Binding("up", "older", "Older question", show=False, id="history.older"),
+        Binding("down", "newer", "Newer question", show=False, id="history.newer"),
+    ]
+
+    def __init__(self, history: History, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.history = history
+
+    def action_older(self) -> None:
+        self._recall(self.history.older(self.value))
+
+    def action_newer(self) -> None:
+        self._recall(self.history.newer())
+
+    def _recall(self, question: str | None) -> None:
+        if question is not None:
+            self.value = question
+            self.cursor_position = len(question)
+
+
+def hit_prompt(hit: Hit, spans: Spans) -> Content:
+    """One result: rank, title, source, date, score, then the passage."""
+    a = hit.article
+    date_style = "italic $text-muted" if a.get("date_inferred") else "$text-muted"
+    window, inside = snippet(hit.text, spans, SNIPPET_CHARS)
+    return Content.assemble(
+        (f"{hit.rank:>2}. ", "bold $text-accent"),
+        (clean(a["title"] or a["id"]), "bold"),
+        "\n",
+        (clean(a["source"] or "unknown source"), "$text-secondary"),
+        (" · ", "$text-muted"),
+        (hit.date_label, date_style),
+        (f" · score {hit.score:.2f}", "$text-muted"),
+        "\n",
+        highlighted(window, inside),
+    )
+
+
+class ResultList(OptionList):
+    """Ranked hits; Enter or a click opens one (OptionSelected)."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.hits: list[Hit] = []
+
+    def show(self, hits: list[Hit], spans: list[Spans]) -> None:
+        self.hits = hits
+        options: list[Option | None] = []
+        for hit, hit_spans in zip(hits, spans):
+            options += [Option(hit_prompt(hit, hit_spans), id=str(hit.rank)), None]
+        self.set_options(options[:-1])
+        self.highlighted = 0 if hits else None
+        self.scroll_home(animate=False)
+
+    @property
+    def current(self) -> Hit | None:
+        index = self.highlighted
+        return self.hits[index] if index is not None and index < len(self.hits) else None
+
+
+class ArticleScroll(VerticalScroll):
+    """The scrolling article text under the reader's fixed header."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("space", "page_down", "Page down", show=False),
+    ]
+
+
+class Reader(Vertical):
+    """The whole article of one hit, scrolled to its passage (marked); the
+    title, source, date and path stay visible above it."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.hit: Hit | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="reader-head")
+        with ArticleScroll(id="reader-scroll"):
+            yield Static(id="reader-before", classes="article")
+            yield Static(id="reader-passage", classes="article")
+            yield Static(id="reader-after", classes="article")
+
+    def focus(self, scroll_visible: bool = True) -> Reader:
+        self.query_one(ArticleScroll).focus(scroll_visible)
+        return self
+
+    def show(self, hit: Hit, body: str, spans: Spans) -> None:
+        """Fill in the article and scroll so the passage is near the top."""
+        self.hit = hit
+        a = hit.article
+        facts = [a["source"] or "unknown source", hit.date_label + (" (inferred from the text)" if a.get("date_inferred") else "")]
+        if a.get("author") and a["author"] != a["source"]:
+            facts.append(f"by {a['author']}")
+        head = Content.assemble(
+            (clean(a["title"] or a["id"]), "bold $text-accent"), "\n",
+            (clean(" · ".join(facts)), "$text-secondary"), "\n",
+            (clean(hit.full_path), "$text-muted"),
+            *(("\n", (clean(a["url"]), "underline $text-muted")) if a.get("url") else ()),
+        )
+        self.query_one("#reader-head", Static).update(head)
+        before = body[: hit.start].rstrip()
+        after = body[hit.end :]
+        after_at = hit.end + len(after) - len(after.lstrip())
+        parts = (
+            ("#reader-before", before, 0),
+            ("#reader-passage", body[hit.start : hit.end], hit.start),
+            ("#reader-after", after.lstrip(), after_at),
+        )
+        for selector, text, offset in parts:
+            local = [(s, e) for s, e in spans if s >= offset and e <= offset + len(text)]
+            widget = self.query_one(selector, Static)
+            widget.update(highlighted(text, local, offset))
+            widget.display = bool(text)
+        scroll = self.query_one(ArticleScroll)
+        scroll.scroll_home(animate=False)
+        self.call_after_refresh(scroll.scroll_to_widget, self.query_one("#reader-passage"), animate=False, top=True)
