@@ -82,7 +82,7 @@ class KqaApp(App[int]):
         self.opener = opener
         self.history = history or History(None)
         self.filters = filters or Filters()
-        self.top = top
+        self.top = self.default_top = top
         self.corpus_name = corpus_name
         self._seq = 0
         self._focus_results_for = -1
@@ -294,15 +294,22 @@ class KqaApp(App[int]):
         self.refresh_bindings()
 
     def action_clear_filters(self) -> None:
-        if self.filters:
-            self.set_filters(Filters())
+        if self._filtered:
+            self.set_filters(Filters(), self.default_top)
             self.notify("Filters cleared.")
+
+    @property
+    def _filtered(self) -> bool:
+        return bool(self.filters) or self.top != self.default_top
 
     def _show_filters(self) -> None:
         bar = self.query_one("#filters", Static)
-        bar.display = bool(self.filters)
-        if self.filters:
-            bar.update(Content.assemble(("Filters: ", "bold"), plain(self.filters.describe()), ("   ctrl+l clears · ctrl+f edits", "$text-muted")))
+        bar.display = self._filtered
+        parts = [self.filters.describe()] if self.filters else []
+        if self.top != self.default_top:
+            parts.append(f"{self.top} results")
+        if parts:
+            bar.update(Content.assemble(("Filters: ", "bold"), plain(", ".join(parts)), ("   ctrl+l clears · ctrl+f edits", "$text-muted")))
 
     # --- index ------------------------------------------------------------
 
@@ -349,7 +356,7 @@ class KqaApp(App[int]):
         if action == "back":
             return isinstance(self.focused, (ArticleScroll, ResultList))
         if action == "clear_filters":
-            return bool(self.filters)
+            return self._filtered
         if action in {"copy_passage", "toggle_reader"}:
             return None if self._selected_hit() is None else True
         return True

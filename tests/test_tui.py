@@ -1,0 +1,277 @@
+"""The interactive app, headless: asking, reading, filters, history, copy, states."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual.content import Content
+from test_tui_helpers import app_for, ask, searcher_for, settle, text_of
+
+from kqa.errors import KqaError
+from kqa.locations import data_dir
+from kqa.search import Filters
+from kqa.tui.app import KqaApp
+from kqa.tui.indexing import IndexPanel
+from kqa.tui.launch import HISTORY_FILE, create_app
+from kqa.tui.screens import FilterScreen, HelpScreen
+from kqa.tui.text import MATCH_STYLE
+from kqa.tui.widgets import ArticleScroll, Reader, ResultList
+
+MOSCOW = "Who hosted the January 11 meeting in Moscow?"
+
+
+def prompt_text(results: ResultList, index: int) -> Content:
+    prompt = results.get_option_at_index(index).prompt
+    assert isinstance(prompt, Content)
+    return prompt
+
+
+async def test_enter_shows_ranked_results_with_source_and_date(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.focused is app.query_one("#question")
+        await ask(app, pilot, MOSCOW, type_it=True)
+        results = app.query_one(ResultList)
+        assert [h.rank for h in results.hits] == [1, 2, 3, 4, 5]
+        top = prompt_text(results, 0).plain
+        assert top.startswith(" 1. Armenia – Azerbaijan: Why Is Putin twisting")
+        assert "CDMedia · 2021-01-12 · score" in top
+        assert "Putin hosted" in top
+        assert app.focused is results  # enter goes on to the results
+        assert "5 results in" in text_of(app, "#status")
+
+
+async def test_typing_pause_runs_the_latest_question_only(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.debounce = 0.0
+        await pilot.press(*"xyzzy")
+        app.ask()  # as if an earlier pause had fired: its answer must be dropped
+        await pilot.press("ctrl+u", *"peacekeepers")
+        await pilot.pause()
+        await settle(app, pilot)
+        results = app.query_one(ResultList)
+        assert results.hits and all(h.query == "peacekeepers" for h in results.hits)
+        assert app.focused is app.query_one("#question")  # typing keeps the focus
+
+
+async def test_stemmed_words_are_highlighted(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "negotiate")
+        prompt = prompt_text(app.query_one(ResultList), 0)
+        marked = {prompt.plain[s.start : s.end].lower() for s in prompt.spans if s.style == MATCH_STYLE}
+        assert "negotiation" in marked or "negotiations" in marked
+
+
+async def test_enter_opens_article_at_passage_and_escape_returns(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "negotiate peace")
+        results = app.query_one(ResultList)
+        hit = results.hits[1]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        assert reader.display and reader.hit is hit
+        assert isinstance(app.focused, ArticleScroll)
+        head = text_of(app, "#reader-head")
+        assert hit.article["title"] in head and hit.article["source"] in head
+        assert hit.date_label in head and hit.path in head
+        assert text_of(app, "#reader-passage") == hit.text
+        scroll = app.query_one(ArticleScroll)
+        passage = app.query_one("#reader-passage")
+        assert hit.start > 1000 and scroll.scroll_y > 0
+        assert scroll.scroll_y <= passage.virtual_region.y < scroll.scroll_y + scroll.size.height
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not reader.display and app.focused is results
+
+
+async def test_click_opens_reader_and_ctrl_o_toggles_it(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.click(ResultList, offset=(10, 1))
+        await pilot.pause()
+        reader = app.query_one(Reader)
+        assert reader.display and reader.hit is app.query_one(ResultList).hits[0]
+        await pilot.press("ctrl+o")
+        assert not reader.display
+        await pilot.press("ctrl+o")
+        assert reader.display
+
+
+async def test_filters_from_the_keyboard_shown_and_cleared(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "Armenia Azerbaijan")
+        assert len({h.article["source"] for h in app.query_one(ResultList).hits}) > 1
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, FilterScreen)
+        await pilot.press(*"bloomberg", "tab", *"2023", "tab", "tab", "ctrl+u", "2", "enter")
+        await settle(app, pilot)
+        assert app.filters == Filters("bloomberg", "2023", None) and app.top == 2
+        hits = app.query_one(ResultList).hits
+        assert len(hits) == 2 and {h.article["source"] for h in hits} == {"Bloomberg"}
+        assert "source ~ 'bloomberg', since 2023, 2 results" in text_of(app, "#filters")
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert not app.filters and app.top == 5 and not app.query_one("#filters").display
+        assert len({h.article["source"] for h in app.query_one(ResultList).hits}) > 1
+
+
+async def test_bad_date_is_shown_in_the_form_not_raised(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+f", "tab", *"2023-13", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterScreen)
+        assert "cannot read date '2023-13'" in text_of(app.screen, "#filter-error")  # type: ignore[arg-type]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FilterScreen) and not app.filters
+
+
+async def test_no_results_says_why(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "xyzzyplugh")
+        assert not app.query_one(ResultList).display
+        notice = text_of(app, "#notice")
+        assert "No results" in notice and "none of its words are in the corpus (xyzzyplugh)" in notice.lower()
+        assert "no results" in text_of(app, "#status")
+        app.set_filters(Filters.parse(None, "2030", None))
+        await ask(app, pilot, "peace")
+        assert "filters on (since 2030)" in text_of(app, "#notice")
+
+
+async def test_history_persists_between_runs_and_up_down_walk_it(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "first question")
+        await ask(app, pilot, "second question")
+    assert (data_dir() / HISTORY_FILE).read_text("utf-8").splitlines() == ["first question", "second question"]
+    again = app_for(bundled_copy, tmp_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        box = again.query_one("#question")
+        await pilot.press(*"dra")
+        await pilot.press("up")
+        assert box.value == "second question"  # type: ignore[attr-defined]
+        await pilot.press("up", "up")
+        assert box.value == "first question"  # type: ignore[attr-defined]
+        await pilot.press("down", "down")
+        assert box.value == "dra"  # type: ignore[attr-defined]
+
+
+async def test_copy_puts_passage_and_citation_on_clipboard(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("ctrl+y")
+        copied = app.clipboard
+        assert "Putin hosted" in copied
+        assert "— Armenia – Azerbaijan: Why Is Putin twisting Pashinyan’s arm?, CDMedia, 2021-01-12" in copied
+
+
+async def test_missing_index_is_built_with_progress_while_ui_responds(bundled_copy: Path, tmp_path: Path) -> None:
+    from kqa.engine import open_searcher
+
+    where, _ = searcher_for(bundled_copy, tmp_path / "unused")
+    where = type(where)(bundled_copy, tmp_path / "new-ix")
+    go = threading.Event()
+
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202 - the Opener signature
+        progress(1, 5)
+        assert go.wait(10)
+        return open_searcher(where, rebuild=rebuild, progress=progress, warn=warn)
+
+    app = KqaApp(opener=opener)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        panel = app.query_one(IndexPanel)
+        assert panel.display and "1/5 files" in text_of(app, "#indexing-label")
+        await pilot.press(*"peace", "enter")  # typing still works while indexing
+        assert app.query_one("#question").value == "peace"  # type: ignore[attr-defined]
+        assert "runs as soon as the index is ready" in text_of(app, "#status")
+        go.set()
+        await settle(app, pilot)
+        await settle(app, pilot)  # the question queued during the build runs next
+        assert not panel.display and app.searcher is not None
+        assert app.query_one(ResultList).hits[0].query == "peace"
+        assert "5 articles · 69 passages · index built just now" in text_of(app, "#status")
+
+
+async def test_app_without_index_builds_it_through_the_factory(bundled_copy: Path, tmp_path: Path) -> None:
+    from kqa.engine import Location
+
+    where = Location(bundled_copy, tmp_path / "ix")
+    app = create_app(where)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.searcher is not None and (where.index / "current").exists()
+        await ask(app, pilot, MOSCOW)
+        assert app.query_one(ResultList).hits[0].article["source"] == "CDMedia"
+
+
+async def test_index_failure_is_shown_not_raised(tmp_path: Path) -> None:
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202
+        warn("skipped bad.jsonl: not JSON")
+        raise KqaError("no readable articles in /nowhere")
+
+    app = KqaApp(opener=opener)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "Index problem: no readable articles in /nowhere" in text_of(app, "#indexing-label")
+        await pilot.press(*"still alive")
+        assert app.query_one("#question").value == "still alive"  # type: ignore[attr-defined]
+
+
+async def test_help_screen_and_palette_commands(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("question_mark")  # from the result list, ? is help too
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Reindex", "Clear filters", "Copy passage", "Toggle reading pane", "Theme"} <= titles
+
+
+async def test_80x24_layout_fits_and_reader_takes_the_row(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        screen = app.screen.region
+        for selector in ("#question", "#results", "#status", "Footer"):
+            region = app.query_one(selector).region
+            assert region.height > 0 and screen.contains_region(region), selector
+        assert app.query_one("#results").region.height >= 10
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.query_one("#results-pane").display or app.query_one("#results-pane").region.width == 0
+        assert app.query_one(Reader).region.width == 80
+
+
+async def test_wide_window_shows_list_and_article_side_by_side(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("enter")
+        await pilot.pause()
+        results, reader = app.query_one("#results").region, app.query_one(Reader).region
+        assert results.width > 40 and reader.width > 80 and results.right <= reader.x
+
+
+async def test_no_color_still_marks_matches(bundled_copy: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.no_color
+        await ask(app, pilot, MOSCOW)
+        assert app.query_one(ResultList).hits
+        assert "bold underline" in MATCH_STYLE

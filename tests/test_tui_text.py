@@ -1,0 +1,64 @@
+"""Article text is shown as text: markup and escape sequences are never interpreted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_tui_helpers import app_for, ask, settle, text_of
+
+from kqa.tui.history import History
+from kqa.tui.text import clean, snippet
+from kqa.tui.widgets import ResultList
+
+HOSTILE = (
+    "---\ntitle: [bold]Zeppelin[/bold] news [link=https://evil.example]here[/link]\n"
+    "source: [red]Wire[/red]\ndate: 2024-02-03\n---\n"
+    "The zeppelin landed. [bold]Not bold[/bold] and [link=https://evil.example]not a link[/link] "
+    "and \x1b[31mnot red\x1b[0m and a bell\x07 here.\n\nA second paragraph about the zeppelin crew.\n"
+)
+
+
+async def test_markup_and_escapes_in_articles_are_shown_literally(bundled_copy: Path, tmp_path: Path) -> None:
+    (bundled_copy / "hostile.txt").write_text(HOSTILE, "utf-8")
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "zeppelin landed")
+        results = app.query_one(ResultList)
+        assert results.hits[0].article["relpath"] == "hostile.txt"
+        listed = str(results.get_option_at_index(0).prompt)
+        assert "[bold]Zeppelin[/bold] news [link=https://evil.example]here[/link]" in listed
+        assert "[red]Wire[/red]" in listed
+        await pilot.press("enter")
+        await settle(app, pilot)
+        passage = text_of(app, "#reader-passage")
+        assert "[bold]Not bold[/bold]" in passage and "[link=https://evil.example]not a link[/link]" in passage
+        assert "\x1b" not in passage and "\x07" not in passage
+        assert "␛[31mnot red␛[0m" in passage
+        assert "[bold]Zeppelin[/bold]" in text_of(app, "#reader-head")
+        await pilot.press("ctrl+y")
+        assert "[bold]Not bold[/bold]" in app.clipboard
+
+
+def test_clean_keeps_offsets_and_newlines() -> None:
+    raw = "a\x1b[1mb\tc\r\nd\x9be"
+    shown = clean(raw)
+    assert len(shown) == len(raw) and "\n" in shown
+    assert all(ch == "\n" or ch.isprintable() for ch in shown)
+
+
+def test_snippet_keeps_the_first_match_in_view() -> None:
+    text = "word " * 200 + "needle " + "word " * 200
+    start = text.index("needle")
+    window, spans = snippet(text, [(start, start + 6)], 120)
+    assert len(window) <= 122 and window.startswith("…") and window.endswith("…")
+    assert [window[s:e] for s, e in spans] == ["needle"]
+
+
+def test_history_file_is_deduplicated_and_capped(tmp_path: Path) -> None:
+    path = tmp_path / "h" / "history.txt"
+    history = History(path, limit=3)
+    for q in ("a", "b", "a", "c", "d"):
+        history.add(q)
+    assert History(path, limit=3).items == ["a", "c", "d"]
+    assert history.older("draft") == "d" and history.older("") == "c"
+    assert history.newer() == "d" and history.newer() == "draft"
