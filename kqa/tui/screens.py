@@ -79,13 +79,13 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
             box.border_subtitle = "enter applies · escape cancels"
             with Grid(id="filter-grid"):
                 yield Label("Source contains")
-                yield Input(f.source or "", placeholder="e.g. Reuters", id="f-source")
+                yield Input(f.source or "", placeholder="e.g. Reuters", id="f-source", compact=True)
                 yield Label("Since")
-                yield Input(f.since or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-since")
+                yield Input(f.since or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-since", compact=True)
                 yield Label("Until")
-                yield Input(f.until or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-until")
+                yield Input(f.until or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-until", compact=True)
                 yield Label("Results")
-                yield Input(str(self.top), type="integer", id="f-top")
+                yield Input(str(self.top), type="integer", id="f-top", compact=True)
             yield Label("", id="filter-error")
 
     def _value(self, selector: str) -> str | None:

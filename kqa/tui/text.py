@@ -15,6 +15,8 @@ from textual.content import Content
 from kqa.search import Hit
 
 MATCH_STYLE = "bold underline $text-warning"
+ANSWER_STYLE = "bold"
+"""The sentence the searcher picked as the answer, inside the marked passage."""
 """Matched question words: bold + underline so they still show with NO_COLOR."""
 
 _CONTROL = {c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}  # ␛, ␀, ...
@@ -42,8 +44,11 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], offset: int = 0) ->
     return content
 
 
-def snippet(text: str, spans: list[tuple[int, int]], limit: int) -> tuple[str, list[tuple[int, int]]]:
-    """At most ~`limit` chars of `text` on one line, around its first match.
+def snippet(
+    text: str, spans: list[tuple[int, int]], limit: int, focus: int | None = None
+) -> tuple[str, list[tuple[int, int]]]:
+    """At most ~`limit` chars of `text` on one line, from near `focus` (the
+    answer sentence) or else around the first match.
 
     Returns the window and the spans inside it (re-based), so a long passage
     still shows in a few lines why it matched.
@@ -51,8 +56,8 @@ def snippet(text: str, spans: list[tuple[int, int]], limit: int) -> tuple[str, l
     flat = text.replace("\n", " ")
     if len(flat) <= limit:
         return flat, spans
-    first = spans[0][0] if spans else 0
-    lo = max(0, min(first - limit // 4, len(flat) - limit))
+    first = focus if focus is not None else spans[0][0] if spans else 0
+    lo = max(0, min(first - limit // 8, len(flat) - limit))
     if lo > 0 and (space := flat.find(" ", lo, first)) != -1:
         lo = space + 1
     hi = min(len(flat), lo + limit)

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from kqa.search import Hit
 from kqa.tui.history import History
-from kqa.tui.text import clean, highlighted, plain, snippet
+from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, snippet
 
 Spans = list[tuple[int, int]]
 SNIPPET_CHARS = 230  # about three lines at 80 columns
@@ -49,7 +49,8 @@ def hit_prompt(hit: Hit, spans: Spans) -> Content:
     """One result: rank, title, source, date, score, then the passage."""
     a = hit.article
     date_style = "italic $text-muted" if a.get("date_inferred") else "$text-muted"
-    window, inside = snippet(hit.text, spans, SNIPPET_CHARS)
+    focus = hit.answer_start - hit.start if hit.answer_end > hit.answer_start else None
+    window, inside = snippet(hit.text, spans, SNIPPET_CHARS, focus)
     return Content.assemble(
         (f"{hit.rank:>2}. ", "bold $text-accent"),
         (clean(a["title"] or a["id"]), "bold"),
@@ -144,7 +145,10 @@ class Reader(Vertical):
         for selector, text, offset in parts:
             local = [(s, e) for s, e in spans if s >= offset and e <= offset + len(text)]
             widget = self.query_one(selector, Static)
-            widget.update(highlighted(text, local, offset))
+            content = highlighted(text, local, offset)
+            if selector == "#reader-passage" and hit.answer_end > hit.answer_start:
+                content = content.stylize_before(ANSWER_STYLE, hit.answer_start - offset, hit.answer_end - offset)
+            widget.update(content)
             widget.display = bool(text)
         scroll = self.query_one(ArticleScroll)
         scroll.scroll_home(animate=False)
