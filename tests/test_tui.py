@@ -275,3 +275,39 @@ async def test_no_color_still_marks_matches(bundled_copy: Path, tmp_path: Path, 
         await ask(app, pilot, MOSCOW)
         assert app.query_one(ResultList).hits
         assert "bold underline" in MATCH_STYLE
+
+
+async def test_ctrl_r_refreshes_the_index_with_a_new_article(bundled_copy: Path, tmp_path: Path) -> None:
+    from kqa.engine import Location
+
+    where = Location(bundled_copy, tmp_path / "ix")
+    app = create_app(where)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, "zeppelin")
+        assert not app.query_one(ResultList).hits
+        (bundled_copy / "new.txt").write_text(
+            "---\ntitle: Airship news\nsource: Aero Daily\ndate: 2024-05-01\n---\nA zeppelin flew over Yerevan.\n", "utf-8")
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        await settle(app, pilot)  # the refreshed searcher re-runs the question
+        hits = app.query_one(ResultList).hits
+        assert hits and hits[0].article["source"] == "Aero Daily"
+        assert "6 articles" in text_of(app, "#status")
+
+
+def test_app_from_args_takes_the_one_shot_options(bundled_copy: Path, tmp_path: Path) -> None:
+    import argparse
+
+    import pytest
+
+    from kqa.tui.launch import app_from_args
+
+    args = argparse.Namespace(corpus=str(bundled_copy), index=str(tmp_path / "ix"), debug=False,
+                              top=3, source="cdmedia", since="2021", until=None)
+    app = app_from_args(args)
+    assert app.top == 3 and app.filters == Filters("cdmedia", "2021", None) and app.searcher is None
+    tui_args = argparse.Namespace(corpus=str(bundled_copy), index=None, debug=False)  # `kqa tui`
+    assert app_from_args(tui_args).top == 5
+    with pytest.raises(KqaError, match="cannot read date"):
+        app_from_args(argparse.Namespace(**{**vars(args), "since": "soon"}))

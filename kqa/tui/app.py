@@ -89,6 +89,7 @@ class KqaApp(App[int]):
         self._timer: Timer | None = None
         self._answer: KqaApp.Answered | None = None
         self.debounce = DEBOUNCE
+        self._reindex_asked = False
 
     # --- layout -----------------------------------------------------------
 
@@ -112,7 +113,7 @@ class KqaApp(App[int]):
         self.query_one("#reader").display = False
         self._show_filters()
         if self.searcher is None:
-            self.action_reindex()
+            self._reindex(rebuild=False)
         else:
             self.query_one("#indexing").display = False
             self._show_status()
@@ -317,6 +318,11 @@ class KqaApp(App[int]):
         if self.opener is None:
             self.notify("This app was given a fixed index; reindexing is not available.", severity="warning")
             return
+        self._reindex(rebuild, asked=True)
+
+    def _reindex(self, rebuild: bool, asked: bool = False) -> None:
+        assert self.opener is not None
+        self._reindex_asked = asked
         self.query_one(IndexPanel).start(self.opener, rebuild)
 
     def on_index_panel_ready(self, message: IndexPanel.Ready) -> None:
@@ -326,6 +332,8 @@ class KqaApp(App[int]):
             counts = message.searcher.index.manifest["counts"]
             skipped = f", {len(report.skipped)} files skipped" if report.skipped else ""
             self.notify(f"Indexed {counts['articles']} articles, {counts['passages']} passages in {report.seconds:.1f} s{skipped}.", title="Index ready")
+        elif self._reindex_asked:
+            self.notify("The index is up to date with the corpus folder.")
         self._show_status()
         self.refresh_bindings()
         if self.query_one("#question", Input).value.strip():

@@ -45,7 +45,6 @@ class IndexPanel(Horizontal):
     class Ready(Message):
         searcher: Searcher
         report: BuildReport | None
-        warnings: int
 
     @dataclass
     class Failed(Message):
@@ -83,7 +82,7 @@ class IndexPanel(Horizontal):
         except KqaError as exc:
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Ready(searcher, report, 0))
+        self.post_message(self.Ready(searcher, report))
 
     def on_index_panel_progressed(self, message: Progressed) -> None:
         message.stop()
@@ -96,8 +95,7 @@ class IndexPanel(Horizontal):
         if self._warnings <= SHOWN_WARNINGS:
             self.notify(message.text, title="Skipped", severity="warning", timeout=8)
 
-    def on_index_panel_ready(self, message: Ready) -> None:
-        message.warnings = self._warnings
+    def on_index_panel_ready(self) -> None:
         self.display = False
 
     def on_index_panel_failed(self, message: Failed) -> None:
