@@ -1,0 +1,97 @@
+"""`kqa eval` through the installed entry point: recall/MRR on the bundled
+questions, text and JSON output, and clear errors for bad question files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_kqa
+
+QUESTIONS = ROOT / "tests" / "data" / "bundled_questions.jsonl"
+
+
+def _eval(corpus: Path, index: Path, questions: Path, *extra: str):
+    return run_kqa("--corpus", str(corpus), "--index", str(index), "eval", str(questions), *extra)
+
+
+def _count_lines(path: Path) -> int:
+    return sum(1 for line in path.read_text("utf-8").splitlines() if line.strip())
+
+
+def test_bundled_questions_file_is_well_formed() -> None:
+    records = [json.loads(line) for line in QUESTIONS.read_text("utf-8").splitlines() if line.strip()]
+    assert len(records) >= 40
+    docs = {p.stem for p in (ROOT / "corpus").glob("*.txt")}
+    assert {r["doc"] for r in records} == docs  # every article is covered
+    for r in records:
+        assert isinstance(r["q"], str) and r["q"].strip()
+        assert r["answers"] and all(isinstance(a, str) and a.strip() for a in r["answers"])
+
+
+def test_eval_json_on_bundled_questions(bundled_copy: Path, tmp_path: Path) -> None:
+    r = _eval(bundled_copy, tmp_path / "ix", QUESTIONS, "--format", "json")
+    assert r.returncode == 0, r.stderr[-800:]
+    data = json.loads(r.stdout)
+    assert data["questions"] == _count_lines(QUESTIONS)
+    recall = data["recall"]
+    r1, r5, r10 = recall["@1"], recall["@5"], recall["@10"]
+    assert all(0.0 <= v <= 1.0 for v in (r1, r5, r10))
+    assert r1 <= r5 <= r10
+    assert 0.0 <= data["mrr"] <= 1.0
+    assert r1 <= data["mrr"] + 1e-9 and data["mrr"] <= r10 + 1e-9
+    assert r5 >= 0.8  # the bundled questions are answerable; kqa should find most
+    assert data["passage_words"] > 0
+    assert data["latency_ms_p50"] >= 0
+
+
+def test_eval_text_output(bundled_copy: Path, tmp_path: Path) -> None:
+    r = _eval(bundled_copy, tmp_path / "ix", QUESTIONS)
+    assert r.returncode == 0, r.stderr[-800:]
+    assert "answer recall@5" in r.stdout
+    assert "MRR" in r.stdout
+
+
+def test_eval_reuses_index_and_agrees_between_formats(bundled_copy: Path, tmp_path: Path) -> None:
+    first = _eval(bundled_copy, tmp_path / "ix", QUESTIONS, "--format", "json")
+    second = _eval(bundled_copy, tmp_path / "ix", QUESTIONS, "--format", "json")
+    assert first.returncode == second.returncode == 0
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    assert a["recall"] == b["recall"] and a["mrr"] == b["mrr"]
+
+
+@pytest.mark.parametrize(
+    "bad_line",
+    ['{"q": "Who?", "answers": ["x"]', '{"q": "Who?"}',
+     '{"q": "", "answers": ["x"]}', '{"q": "Who?", "answers": []}'],
+    ids=["broken-json", "no-answers", "empty-question", "empty-answers"],
+)
+def test_eval_malformed_questions_file(bundled_copy: Path, tmp_path: Path, bad_line: str) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"q": "Who heads the Caucasus Institute?", "answers": ["Iskandaryan"]}\n'
+                   + bad_line + "\n", "utf-8")
+    r = _eval(bundled_copy, tmp_path / "ix", bad, "--format", "json")
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert r.stdout == ""
+    err = r.stderr.strip()
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1, err
+    assert f"{bad}:2" in err
+
+
+def test_eval_missing_questions_file(bundled_copy: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.jsonl"
+    r = _eval(bundled_copy, tmp_path / "ix", missing)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert "Traceback" not in r.stderr
+    assert "nope.jsonl" in r.stderr
+
+
+def test_eval_empty_questions_file(bundled_copy: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", "utf-8")
+    r = _eval(bundled_copy, tmp_path / "ix", empty)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
