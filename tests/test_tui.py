@@ -86,7 +86,11 @@ async def test_enter_opens_article_at_passage_and_escape_returns(bundled_copy: P
         assert scroll.scroll_y <= passage.virtual_region.y < scroll.scroll_y + scroll.size.height
         await pilot.press("escape")
         await pilot.pause()
-        assert not reader.display and app.focused is results
+        assert app.focused is results and reader.display  # wide window: the article stays as a preview
+        await pilot.press("down")
+        assert reader.hit is results.hits[2]  # ... and follows the highlighted result
+        await pilot.press("escape")
+        assert app.focused is app.query_one("#question")
 
 
 async def test_click_opens_reader_and_ctrl_o_toggles_it(bundled_copy: Path, tmp_path: Path) -> None:
@@ -255,6 +259,9 @@ async def test_80x24_layout_fits_and_reader_takes_the_row(bundled_copy: Path, tm
         await pilot.pause()
         assert not app.query_one("#results-pane").display or app.query_one("#results-pane").region.width == 0
         assert app.query_one(Reader).region.width == 80
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.query_one(Reader).display and app.focused is app.query_one(ResultList)
 
 
 async def test_wide_window_shows_list_and_article_side_by_side(bundled_copy: Path, tmp_path: Path) -> None:

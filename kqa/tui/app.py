@@ -250,7 +250,8 @@ class KqaApp(App[int]):
     def action_back(self) -> None:
         focused = self.focused
         if isinstance(focused, ArticleScroll):
-            self._close_reader()
+            if not self.screen.has_class("-wide"):  # wide: the article stays as a live preview
+                self._close_reader()
             self._focus_results_or_question()
         elif isinstance(focused, ResultList):
             self.query_one("#question").focus()
