@@ -81,6 +81,7 @@ class Analyzer:
     ) -> None:
         self._cache: dict[str, str] = dict(known_stems or {})
         self._stemmer = stemmer or _LazySnowball()
+        self._raw: dict[str, list[str]] = {}
 
     @property
     def stem_cache(self) -> dict[str, str]:
@@ -94,8 +95,14 @@ class Analyzer:
         return term
 
     def token_terms(self, raw: str) -> list[str]:
-        """Index terms for one raw token (empty for stop words)."""
-        return [self.stem(f) for f in token_forms(raw) if f not in STOPWORDS]
+        """Index terms for one raw token (empty for stop words); cached, as a
+        corpus has far fewer distinct words than word occurrences."""
+        terms = self._raw.get(raw)
+        if terms is None:
+            terms = [self.stem(f) for f in token_forms(raw) if f not in STOPWORDS]
+            if len(self._raw) < 1_000_000:
+                self._raw[raw] = terms
+        return terms
 
     def terms(self, text: str) -> list[str]:
         """Index terms of `text`, in order, duplicates kept (they count as tf)."""

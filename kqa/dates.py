@@ -22,7 +22,7 @@ MONTHS = {
     )
     for name in names
 }
-_MONTH = r"\b(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"\b(?=[jfmasond])(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _ISO = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$")
 _TEXT_DATES = [
     # January 12, 2021 / Jan. 12 2021

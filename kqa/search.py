@@ -166,13 +166,19 @@ class Searcher:
         """BM25 plus proximity and answer-type cues for the candidate pool."""
         rp = self.rerank
         final = {p: float(scores[p]) for p in pool}
-        if not (rp.proximity or rp.answer_type) or len(pool) < 2:
+        if not (rp.proximity or rp.answer_type or rp.sentence) or len(pool) < 2:
             return final
         kind = answer_kind(question)
         idf = self._idf_of(terms)
+        query = set(terms)
         for p in pool:
             text = self._passage_text(p)
             bonus = 0.0
+            if rp.sentence:
+                a = int(self.index.passage_article[p])
+                spans = self.index.sentences(p)
+                if spans:
+                    bonus += rp.sentence * best_sentence(self._body(a), spans, self.analyzer, query, idf, kind)[2]
             if rp.proximity:
                 bonus += rp.proximity * proximity(positions(self.analyzer, text), terms, idf, rp.window)
             if rp.answer_type and kind and has_kind(text, kind):
