@@ -88,4 +88,6 @@ def age(built_at: float | None, now: float | None = None) -> str:
 
 
 def duration(seconds: float) -> str:
+    if seconds < 0.001:
+        return "<1 ms"
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
