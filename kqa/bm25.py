@@ -20,8 +20,9 @@ class BM25Params:
     k1: float = 1.5
     b: float = 0.75
     epsilon: float = 0.25
+    title: int = 1  # times the article title's terms are counted in each passage
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
 
 

@@ -123,7 +123,7 @@ def _build_locked(
             old = None  # different analysis or parameters: nothing can be reused
     started = time.perf_counter()
     report = BuildReport()
-    docs, source_info, stems = _collect(root, files, old, report, progress, warn)
+    docs, source_info, stems = _collect(root, files, params, old, report, progress, warn)
     if not docs:
         raise KqaError(f"no readable articles in {root} (.txt, .md or .jsonl files)")
     manifest = {
@@ -142,6 +142,7 @@ def _build_locked(
 def _collect(
     root: Path,
     files: list[SourceFile],
+    params: BM25Params,
     old: Index | None,
     report: BuildReport,
     progress: Progress | None,
@@ -168,7 +169,7 @@ def _collect(
             seen_ids.update(d.meta["id"] for d in prior[0])
             report.files_reused += 1
         else:
-            info[src.relpath] = _read_file(src, analyzer, split, docs, seen_ids, report, warn)
+            info[src.relpath] = _read_file(src, analyzer, split, params, docs, seen_ids, report, warn)
             report.files_read += 1
         if progress:
             progress(n, len(files))
@@ -179,6 +180,7 @@ def _read_file(
     src: SourceFile,
     analyzer: Analyzer,
     split: SentenceSplitter,
+    params: BM25Params,
     docs: list[_Doc],
     seen_ids: set[str],
     report: BuildReport,
@@ -196,11 +198,15 @@ def _read_file(
         report.skipped.append((src.relpath, problem))
     for article in articles:
         article.id = _unique(article.id, seen_ids)
+        title_terms = analyzer.terms(article.title)
         passages = []
         for span in split_passages(article.body, article.content_start, split):
             text = article.body[span.start : span.end]
             sentences = [(span.start + a, span.start + b) for a, b in split(text)]
-            passages.append(_Passage(span.start, span.end, Counter(analyzer.terms(text)), span.words, sentences))
+            terms = Counter(analyzer.terms(text))
+            for _ in range(params.title):
+                terms.update(title_terms)
+            passages.append(_Passage(span.start, span.end, terms, span.words, sentences))
         docs.append(_Doc(article.meta(), article.body, passages))
     info: dict[str, Any] = {"sig": src.signature}
     if problems:

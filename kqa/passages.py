@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-MIN_WORDS = 40
+MIN_WORDS = 25
 MAX_WORDS = 150
-TARGET_WORDS = 110
+TARGET_WORDS = 75
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _BOILERPLATE = [

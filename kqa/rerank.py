@@ -30,11 +30,28 @@ _HOW_MANY = re.compile(r"\bhow (many|much|long|old|far|large|big|tall|often)\b|\
 
 @dataclass(frozen=True)
 class RerankParams:
+    """Weights of the second stage (tuned with benchmarks/quality.py; see README)."""
+
     candidates: int = 100
-    proximity: float = 0.0
+    proximity: float = 1.0  # x IDF of question-word pairs found within `window` words
     window: int = 3
-    sentence: float = 0.0
-    answer_type: float = 0.0
+    sentence: float = 0.3  # x question weight of the passage's best sentence
+    answer_type: float = 1.0  # "when" -> a date, "how many" -> a number
+    context: float = 0.3  # share of the best neighbouring passage's BM25 added
+    question_cues: bool = True  # drop answer-type words ("how *many*") from the query
+    hyphen_parts_only: bool = True  # "Nagorno-Karabakh" counts once per part, not thrice
+
+
+_CUE_WORDS = re.compile(
+    r"\bhow (many|much|long|old|far|often|big|large|tall)\b|"
+    r"\b(what|which) (year|kind|type|sort|percentage|number|amount)\b",
+    re.I,
+)
+
+
+def strip_cues(question: str) -> str:
+    """The question without words that only say what kind of answer is wanted."""
+    return _CUE_WORDS.sub(lambda m: m.group(0).split()[0], question)
 
 
 def answer_kind(question: str) -> str | None:

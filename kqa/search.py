@@ -15,7 +15,8 @@ from kqa.bm25 import score
 from kqa.dates import date_span, display_date, normalize_date
 from kqa.errors import KqaError
 from kqa.index import Index
-from kqa.rerank import RerankParams, answer_kind, best_sentence, has_kind, positions, proximity
+from kqa.analysis import words
+from kqa.rerank import RerankParams, answer_kind, best_sentence, has_kind, positions, proximity, strip_cues
 
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
 
@@ -134,7 +135,16 @@ class Searcher:
         self._bodies: dict[int, str] = {}
 
     def query_terms(self, question: str) -> list[str]:
-        return self.analyzer.terms(question)
+        rp = self.rerank
+        if rp.question_cues:
+            question = strip_cues(question)
+        if not rp.hyphen_parts_only:
+            return self.analyzer.terms(question)
+        out: list[str] = []
+        for _, _, raw in words(question):
+            terms = self.analyzer.token_terms(raw)
+            out.extend(terms[1:] if len(terms) > 1 and "-" in terms[0] else terms)
+        return out
 
     def known_terms(self, question: str) -> tuple[list[str], list[str]]:
         """Question terms the corpus has, and those it has not."""
@@ -166,6 +176,12 @@ class Searcher:
         """BM25 plus proximity and answer-type cues for the candidate pool."""
         rp = self.rerank
         final = {p: float(scores[p]) for p in pool}
+        if rp.context:
+            art = self.index.passage_article
+            last = self.index.n_passages - 1
+            for p in pool:
+                near = [scores[q] for q in (p - 1, p + 1) if 0 <= q <= last and art[q] == art[p]]
+                final[p] += rp.context * (max(near) if near else 0.0)
         if not (rp.proximity or rp.answer_type or rp.sentence) or len(pool) < 2:
             return final
         kind = answer_kind(question)
