@@ -223,18 +223,26 @@ def _reusable(old: Index | None, files: list[SourceFile]) -> dict[str, tuple[lis
     by_file: dict[str, list[_Doc]] = {rel: [] for rel in unchanged}
     bounds = np.searchsorted(
         np.asarray(old.passage_article), np.arange(len(old.articles) + 1), side="left"
-    )
+    ).tolist()
+    # whole arrays as lists once: element-wise reads of memory-mapped arrays are slow
+    terms = old.terms_by_id
+    fwd_ptr, fwd_term, fwd_tf = (np.asarray(old.arrays[k]).tolist() for k in ("fwd_ptr", "fwd_term", "fwd_tf"))
+    sent_ptr, sent_start, sent_end = (np.asarray(old.arrays[k]).tolist() for k in ("sent_ptr", "sent_start", "sent_end"))
+    p_start, p_end, p_words = (np.asarray(old.arrays[k]).tolist() for k in ("passage_start", "passage_end", "passage_words"))
+    with (old.gen / "bodies.txt").open("rb") as fh:
+        bodies = fh.read()
+    offsets = np.asarray(old.body_offsets).tolist()
     for a, meta in enumerate(old.articles):
         if meta["relpath"] not in unchanged:
             continue
-        body = old.body(a)
+        body = bodies[offsets[a] : offsets[a + 1]].decode("utf-8")
         passages = []
-        for pid in range(int(bounds[a]), int(bounds[a + 1])):
-            _, start, end = old.passage_span(pid)
-            passages.append(
-                _Passage(start, end, Counter(old.passage_terms(pid)), int(old.passage_words[pid]),
-                         old.sentences(pid))
-            )
+        for pid in range(bounds[a], bounds[a + 1]):
+            lo, hi = fwd_ptr[pid], fwd_ptr[pid + 1]
+            counts = Counter({terms[t]: f for t, f in zip(fwd_term[lo:hi], fwd_tf[lo:hi])})
+            s_lo, s_hi = sent_ptr[pid], sent_ptr[pid + 1]
+            sentences = list(zip(sent_start[s_lo:s_hi], sent_end[s_lo:s_hi]))
+            passages.append(_Passage(p_start[pid], p_end[pid], counts, p_words[pid], sentences))
         by_file[meta["relpath"]].append(_Doc(dict(meta), body, passages))
     return {rel: (docs, known[rel]) for rel, docs in by_file.items()}
 
