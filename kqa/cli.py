@@ -285,8 +285,6 @@ def _age(seconds: float) -> str:
 def _cmd_tui(args: argparse.Namespace) -> ExitCode:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise KqaError("no terminal for the interactive app; ask with: kqa -q \"QUESTION\"")
-    try:
-        from kqa.tui.launch import run  # imports Textual (~0.12 s)
-    except ImportError:
-        raise KqaError("the interactive app is not built yet; ask with: kqa -q \"QUESTION\"") from None
-    return run(args)
+    from kqa.tui.launch import run  # imports Textual (~0.12 s): only for the app
+
+    return ExitCode(run(args))

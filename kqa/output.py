@@ -24,6 +24,8 @@ TSV_COLUMNS = (
 
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 MATCH, TITLE = "\x1b[1;33m", "\x1b[1;36m"
+MATCH_OFF = "\x1b[22;39m"  # end bold + colour, keep an enclosing underline
+UNDERLINE, UNDERLINE_OFF = "\x1b[4m", "\x1b[24m"
 
 Highlighter = Callable[[str, str], list[tuple[int, int]]]
 
@@ -114,18 +116,34 @@ class Writer:
             meta = f"{hit.article['source']} · {hit.date_label} · {hit.path} · score {hit.score:.2f}"
             s.write(f"{hit.rank}. {title}\n")
             s.write(f"   {DIM}{meta}{RESET}\n" if c else f"   {meta}\n")
-            for line in self._body_lines(question, hit.text, width):
+            for line in self._body_lines(question, hit, width):
                 s.write(f"   {line}\n")
             s.write("\n" if hit.rank < len(hits) else "")
 
-    def _body_lines(self, question: str, text: str, width: int) -> list[str]:
-        flat = one_line(text)
+    def _body_lines(self, question: str, hit: Hit, width: int) -> list[str]:
+        """The passage, one line when piped; on a terminal wrapped, with the
+        matched words emphasised and the answer sentence underlined."""
         if not width:
-            return [flat]
-        lines = textwrap.wrap(flat, width=width - 3, break_on_hyphens=False, break_long_words=False)
-        if self.highlight is None:
-            return lines
-        return [emphasise(line, self.highlight(question, line), MATCH) for line in lines]
+            return [one_line(hit.text)]
+        text = hit.text
+        if self.highlight is not None:
+            a, b = hit.answer_start - hit.start, hit.answer_end - hit.start
+            marked = emphasise(text, self.highlight(question, text), MATCH, MATCH_OFF)
+            shift = _shift(text, self.highlight(question, text))
+            text = emphasise(marked, [(shift(a), shift(b))] if b > a else [], UNDERLINE, UNDERLINE_OFF)
+        return textwrap.wrap(one_line(text), width=width - 3, break_on_hyphens=False, break_long_words=False)
+
+
+def _shift(text: str, spans: Sequence[tuple[int, int]]) -> Callable[[int], int]:
+    """Maps an offset in `text` to the same place after `spans` were emphasised."""
+    extra = len(MATCH) + len(MATCH_OFF)
+
+    def at(offset: int) -> int:
+        before = sum(1 for s, _ in spans if s < offset) * len(MATCH)
+        closed = sum(1 for _, e in spans if e <= offset) * len(MATCH_OFF)
+        return offset + before + closed if extra else offset
+
+    return at
 
 
 def stderr_progress(label: str) -> Callable[[int, int], None] | None:

@@ -42,7 +42,7 @@ def test_text_output_is_plain_when_piped(ask) -> None:
 
 def test_color_always_emphasises_matched_words_unless_no_color(ask) -> None:
     r = ask("-q", "negotiate", "--color", "always", "-k", "1")
-    assert "\x1b[1;33mnegotiations\x1b[0m" in r.stdout or "\x1b[1;33mnegotiation\x1b[0m" in r.stdout
+    assert "\x1b[1;33mnegotiations\x1b[22;39m" in r.stdout or "\x1b[1;33mnegotiation\x1b[22;39m" in r.stdout
     r = ask("-q", "negotiate", "-k", "1", env={"NO_COLOR": "1"})
     assert "\x1b[" not in r.stdout
 
@@ -188,3 +188,22 @@ def test_real_non_utf8_bbc_file_is_skipped(tmp_path: Path) -> None:
     assert r.returncode == 0
     assert "199.txt: not UTF-8 (byte 0xa3" in r.stderr
     assert "articles   2 from 3 files (1 skipped)" in r.stdout
+
+
+def test_answer_sentence_marked_in_json_and_underlined_on_terminal(ask) -> None:
+    q = "When did Putin host Pashinyan and Aliyev in Moscow?"
+    rec = json.loads(ask("-q", q, "-k", "1", "--format", "jsonl").stdout)
+    answer = rec["answer"]
+    assert answer["text"].startswith("On January 11, Russian President Vladimir Putin hosted")
+    assert rec["start"] <= answer["start"] < answer["end"] <= rec["end"]
+    assert rec["text"][answer["start"] - rec["start"] : answer["end"] - rec["start"]] == answer["text"]
+    shown = ask("-q", q, "-k", "1", "--color", "always").stdout
+    assert "\x1b[4mOn January 11" in shown and "\x1b[24m" in shown
+
+
+def test_quoted_phrase_is_matched_as_a_phrase(ask) -> None:
+    r = ask("-q", '"rail connection"', "-k", "10", "--format", "jsonl")
+    texts = [json.loads(line)["text"] for line in r.stdout.splitlines()]
+    assert texts and all("rail connection" in t.lower() for t in texts)
+    loose = ask("-q", "rail connection", "-k", "10", "--format", "jsonl")
+    assert len(loose.stdout.splitlines()) > len(texts)
