@@ -22,7 +22,7 @@ from kqa.bm25 import BM25Params, okapi_idf
 from kqa.corpus import CorpusFileError, SourceFile, read_articles, scan
 from kqa.errors import KqaError
 from kqa.index import Index, load
-from kqa.passages import SentenceSplitter, punkt_splitter, split_passages
+from kqa.passages import PASSAGES_VERSION, SentenceSplitter, punkt_splitter, split_passages
 
 Progress = Callable[[int, int], None]
 Warn = Callable[[str], None]
@@ -53,7 +53,11 @@ class BuildReport:
 
 
 def _settings(params: BM25Params) -> dict[str, Any]:
-    return {"params": params.as_dict(), "analyzer_version": ANALYZER_VERSION}
+    return {
+        "params": params.as_dict(),
+        "analyzer_version": ANALYZER_VERSION,
+        "passages_version": PASSAGES_VERSION,
+    }
 
 
 def _is_current(index: Index, root: Path, sources: dict[str, list[int]], params: BM25Params) -> bool:

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-MIN_WORDS = 25
+PASSAGES_VERSION = 2  # bump when splitting changes: indexes are then rebuilt
+MIN_WORDS = 15
 MAX_WORDS = 150
 TARGET_WORDS = 75
 

@@ -37,7 +37,6 @@ class RerankParams:
     window: int = 3
     sentence: float = 0.3  # x question weight of the passage's best sentence
     answer_type: float = 1.0  # "when" -> a date, "how many" -> a number
-    context: float = 0.3  # share of the best neighbouring passage's BM25 added
     question_cues: bool = True  # drop answer-type words ("how *many*") from the query
     hyphen_parts_only: bool = True  # "Nagorno-Karabakh" counts once per part, not thrice
 

@@ -176,12 +176,6 @@ class Searcher:
         """BM25 plus proximity and answer-type cues for the candidate pool."""
         rp = self.rerank
         final = {p: float(scores[p]) for p in pool}
-        if rp.context:
-            art = self.index.passage_article
-            last = self.index.n_passages - 1
-            for p in pool:
-                near = [scores[q] for q in (p - 1, p + 1) if 0 <= q <= last and art[q] == art[p]]
-                final[p] += rp.context * (max(near) if near else 0.0)
         if not (rp.proximity or rp.answer_type or rp.sentence) or len(pool) < 2:
             return final
         kind = answer_kind(question)

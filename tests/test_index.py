@@ -41,7 +41,8 @@ def _rank_bm25_scores(index_dir: Path, questions: list[str]) -> tuple[np.ndarray
         a, start, end = ix.passage_span(pid)
         title = analyzer.terms(ix.articles[a]["title"]) * ix.params.title
         corpus.append(analyzer.terms(ix.body(a)[start:end]) + title)
-    reference = BM25Okapi(corpus)
+    p = ix.params
+    reference = BM25Okapi(corpus, k1=p.k1, b=p.b, epsilon=p.epsilon)
     searcher = Searcher(ix)
     from kqa.bm25 import score
 

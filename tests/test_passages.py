@@ -190,10 +190,10 @@ def test_heading_after_short_more_sentence_is_kept() -> None:
 # --- merging tiny fragments -----------------------------------------------------------------
 
 def test_tiny_fragments_merged_forward() -> None:
-    text = f"Short one.\n\nAnother short.\n\n{sentence(15, 1)}\n\n{sentence(60, 2)}"
+    text = f"Short one.\n\nAnother short.\n\n{sentence(8, 1)}\n\n{sentence(60, 2)}"
     (only,) = split_passages(text)
     assert (only.start, only.end) == (0, len(text))
-    assert only.words == 2 + 2 + 15 + 60
+    assert only.words == 2 + 2 + 8 + 60
 
 
 def test_tiny_last_fragment_merged_backward() -> None:
