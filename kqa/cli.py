@@ -173,6 +173,8 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
     writer = Writer(args.format, sys.stdout, color, highlight, batch=args.question == "-")
     found = False
     for question in _questions(args.question):
+        for wrong, right in searcher.corrections(question).items():
+            _say(f"'{wrong}' is not in the corpus; searching for '{right}'")
         hits = searcher.search(question, args.top, filters)
         found = found or bool(hits)
         writer.write(question, hits)

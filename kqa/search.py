@@ -15,6 +15,7 @@ from kqa.bm25 import score
 from kqa.dates import date_span, display_date, normalize_date
 from kqa.errors import KqaError
 from kqa.index import Index
+from kqa.spelling import Speller
 from kqa.analysis import words
 from kqa.rerank import RerankParams, answer_kind, best_sentence, has_kind, positions, proximity, strip_cues
 
@@ -133,8 +134,35 @@ class Searcher:
         self.analyzer = Analyzer(index.stems)
         self.rerank = rerank or RerankParams()
         self._bodies: dict[int, str] = {}
+        self._speller: Speller | None = None
+        self._spelled: dict[str, str | None] = {}
 
     def query_terms(self, question: str) -> list[str]:
+        """The terms searched for: the question's, with unknown words replaced
+        by their nearest corpus spelling where there is one."""
+        fixes = self.corrections(question)
+        return [fixes.get(t, t) for t in self._question_terms(question)]
+
+    def corrections(self, question: str) -> dict[str, str]:
+        """Unknown question terms -> the corpus spelling searched instead."""
+        out = {}
+        for term in self._question_terms(question):
+            if term not in self.index.vocab and term not in out:
+                near = self._nearest(term)
+                if near:
+                    out[term] = near
+        return out
+
+    def _nearest(self, term: str) -> str | None:
+        if term not in self._spelled:
+            if self._speller is None:
+                ptr = np.asarray(self.index.post_ptr)
+                df = dict(zip(self.index.terms_by_id, np.diff(ptr).tolist()))
+                self._speller = Speller(self.index.vocab, df)
+            self._spelled[term] = self._speller.nearest(term)
+        return self._spelled[term]
+
+    def _question_terms(self, question: str) -> list[str]:
         rp = self.rerank
         if rp.question_cues:
             question = strip_cues(question)

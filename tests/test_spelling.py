@@ -1,0 +1,31 @@
+"""Nearest spellings for question words missing from the corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_kqa
+from kqa.spelling import Speller, edit_distance
+
+
+def test_edit_distance_with_limit() -> None:
+    assert edit_distance("nakhichevan", "nakhchivan", 2) == 2
+    assert edit_distance("erdodan", "erdogan", 1) == 1
+    assert edit_distance("armenia", "azerbaijan", 2) == 3  # gave up past the limit
+
+
+def test_nearest_prefers_fewer_edits_then_more_passages() -> None:
+    speller = Speller(["erdogan", "erdodan", "ordogan", "pashinyan"], {"erdogan": 5, "erdodan": 1, "ordogan": 9})
+    assert speller.nearest("erdogann") == "erdogan"
+    assert speller.nearest("pashinyam") == "pashinyan"
+    assert speller.nearest("xyzzyplugh") is None
+    assert speller.nearest("pute") is None  # too short to correct safely
+
+
+def test_cli_searches_the_nearest_spelling_and_says_so(bundled_copy: Path, tmp_path: Path) -> None:
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
+                "-q", "Zangezurr corridor", "-k", "1", "--format", "jsonl")
+    assert r.returncode == 0
+    assert "'zangezurr' is not in the corpus; searching for 'zangezur'" in r.stderr
+    assert "Zangezur" in json.loads(r.stdout)["text"]
