@@ -144,13 +144,22 @@ class Searcher:
         return [fixes.get(t, t) for t in self._question_terms(question)]
 
     def corrections(self, question: str) -> dict[str, str]:
-        """Unknown question terms -> the corpus spelling searched instead."""
+        """Unknown names in the question -> the corpus spelling searched instead.
+
+        Only capitalised words are corrected: names are what news spells many
+        ways, while an unknown common word (`shoot`) has near neighbours
+        (`short`) that would change the question.
+        """
+        asked = set(self._question_terms(question))
         out = {}
-        for term in self._question_terms(question):
-            if term not in self.index.vocab and term not in out:
-                near = self._nearest(term)
-                if near:
-                    out[term] = near
+        for _, _, raw in words(question):
+            if not raw[:1].isupper():
+                continue
+            for term in self.analyzer.token_terms(raw):
+                if term in asked and term not in self.index.vocab and term not in out:
+                    near = self._nearest(term)
+                    if near:
+                        out[term] = near
         return out
 
     def _nearest(self, term: str) -> str | None:

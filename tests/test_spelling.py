@@ -29,3 +29,9 @@ def test_cli_searches_the_nearest_spelling_and_says_so(bundled_copy: Path, tmp_p
     assert r.returncode == 0
     assert "'zangezurr' is not in the corpus; searching for 'zangezur'" in r.stderr
     assert "Zangezur" in json.loads(r.stdout)["text"]
+
+
+def test_common_words_are_not_corrected(bundled_copy: Path, tmp_path: Path) -> None:
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
+                "-q", "What aircraft did Azerbaijani forces shoot down?", "--format", "jsonl")
+    assert "searching for" not in r.stderr  # 'shoot' is not turned into 'short'
