@@ -32,7 +32,7 @@ _HOW_MANY = re.compile(r"\bhow (many|much|long|old|far|large|big|tall|often)\b|\
 class RerankParams:
     """Weights of the second stage (tuned with benchmarks/quality.py; see README)."""
 
-    candidates: int = 100
+    candidates: int = 30  # BM25 top-N re-ordered (30 and 100 measured equal; 30 is 3x faster)
     proximity: float = 1.0  # x IDF of question-word pairs found within `window` words
     window: int = 3
     sentence: float = 0.3  # x question weight of the passage's best sentence
