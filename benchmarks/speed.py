@@ -244,8 +244,9 @@ def bbc(src: Path, n_questions: int) -> str:
     terms = searcher.query_terms
     log("bbc: expanding passage token lists, building rank-bm25 and bm25s")
     tokens = [[t for t, f in ix.passage_terms(p).items() for _ in range(f)] for p in range(ix.n_passages)]
-    okapi_build, okapi = timed(lambda: BM25Okapi(tokens))
-    model = bm25s.BM25(k1=1.5, b=0.75, method="robertson")
+    prm = ix.params  # kqa's BM25 parameters, so all three rank the same way
+    okapi_build, okapi = timed(lambda: BM25Okapi(tokens, k1=prm.k1, b=prm.b, epsilon=prm.epsilon))
+    model = bm25s.BM25(k1=prm.k1, b=prm.b, method="robertson")
     bm25s_build, _ = timed(lambda: model.index(tokens, show_progress=False))
 
     def kqa_bm25(q: str) -> list[int]:

@@ -7,7 +7,6 @@ keyed by its absolute path, unless `--index DIR` says otherwise.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -43,6 +42,8 @@ def index_dir(corpus: Path, arg: str | None) -> Path:
         return Path(arg).expanduser().resolve()
     if corpus == BUNDLED_CORPUS and os.access(PROJECT_ROOT, os.W_OK):
         return BUNDLED_INDEX
+    import hashlib  # ~3 ms, only for corpora outside the project
+
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", corpus.name).strip("-") or "corpus"
     key = hashlib.sha1(str(corpus).encode("utf-8")).hexdigest()[:12]
     return cache_dir() / "indexes" / f"{slug}-{key}"
