@@ -21,6 +21,8 @@ class Location:
         corpus = corpus_dir(corpus_arg)
         if corpus is None:
             raise KqaError("no corpus: pass --corpus DIR (or set KQA_CORPUS)")
+        if corpus.exists() and not corpus.is_dir():
+            raise KqaError(f"the corpus must be a folder of articles, not a file: {corpus}")
         if not corpus.is_dir():
             raise KqaError(f"corpus folder not found: {corpus}")
         return cls(corpus, index_dir(corpus, index_arg))

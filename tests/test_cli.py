@@ -207,3 +207,12 @@ def test_quoted_phrase_is_matched_as_a_phrase(ask) -> None:
     assert texts and all("rail connection" in t.lower() for t in texts)
     loose = ask("-q", "rail connection", "-k", "10", "--format", "jsonl")
     assert len(loose.stdout.splitlines()) > len(texts)
+
+
+def test_corpus_that_is_a_file_or_has_no_articles_is_a_data_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Some text here.\n", "utf-8")
+    r = run_kqa("-q", "text", "--corpus", str(tmp_path / "a.txt"), "--index", str(tmp_path / "ix"))
+    assert r.returncode == 2 and "must be a folder" in r.stderr
+    (tmp_path / "empty").mkdir()
+    r = run_kqa("-q", "text", "--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "ix"))
+    assert r.returncode == 2 and "no readable articles" in r.stderr and "Traceback" not in r.stderr
