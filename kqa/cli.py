@@ -16,6 +16,8 @@ from typing import NoReturn
 from kqa import __version__
 from kqa.errors import ExitCode, KqaError
 
+FORMATS = ("text", "json", "jsonl", "tsv")
+
 EPILOG = """\
 examples:
   kqa -q "Who hosted the January 11 meeting in Moscow?"
@@ -57,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--question", metavar="QUESTION",
                         help="answer QUESTION and exit; '-' reads one question per line from stdin")
     parser.add_argument("-k", "--top", type=int, default=5, metavar="N", help="number of passages (default 5)")
-    parser.add_argument("-f", "--format", choices=("text", "json", "jsonl", "tsv"), default="text",
+    parser.add_argument("-f", "--format", choices=FORMATS, default="text",
                         help="output format (default text)")
     parser.add_argument("--source", metavar="TEXT", help="only articles whose source contains TEXT")
     parser.add_argument("--since", metavar="DATE", help="only articles dated on or after DATE (YYYY[-MM[-DD]])")
@@ -138,7 +140,9 @@ def _open(args: argparse.Namespace, rebuild: bool = False):  # noqa: ANN202 - Se
         _say(
             f"indexed {where.corpus}: {counts['articles']} articles, {counts['passages']} passages "
             f"({report.files_read} files read, {report.files_reused} reused, "
-            f"{len(report.skipped)} skipped) in {report.seconds:.1f} s"
+            f"{len(report.skipped)} skipped"
+            + (f", {report.bad_records} bad records skipped" if report.bad_records else "")
+            + f") in {report.seconds:.1f} s"
         )
     return where, searcher
 
@@ -211,12 +215,14 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     ix = searcher.index
     m = ix.manifest
     skipped = {rel: s["skipped"] for rel, s in m["sources"].items() if "skipped" in s}
+    bad_records = {rel: s["problems"] for rel, s in m["sources"].items() if s.get("problems")}
     info = {
         "corpus": str(where.corpus),
         "articles": m["counts"]["articles"],
         "passages": m["counts"]["passages"],
         "files": len(m["sources"]),
         "skipped": skipped,
+        "bad_records": bad_records,
         "index": str(where.index),
         "generation": ix.gen.name,
         "size_bytes": store.disk_size(ix.gen),
@@ -236,6 +242,9 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     print("bm25       " + ", ".join(f"{k}={v}" for k, v in info["bm25"].items()))
     for rel, reason in skipped.items():
         print(f"skipped    {rel}: {reason}")
+    for rel, problems in bad_records.items():
+        for problem in problems:
+            print(f"skipped    {rel} {problem}")
     return ExitCode.OK
 
 
@@ -261,7 +270,7 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
     print(f"questions        {result.questions}")
     for c, v in result.recall.items():
         print(f"answer recall@{c:<3}{v:.3f}")
-    print(f"MRR@10           {result.mrr:.3f}")
+    print(f"MRR@{min(result.k, 10):<13}{result.mrr:.3f}")
     if result.answer_sentence is not None:
         print(f"answer sentence  {result.answer_sentence:.3f}  (top passage's marked sentence holds the answer)")
     print(f"passage words    {result.passage_words:.1f}  (mean over the index)")

@@ -65,10 +65,22 @@ class Article:
         return d
 
 
-def scan(root: Path) -> Iterator[SourceFile]:
-    """Corpus files under `root`, recursively, hidden entries skipped, sorted."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+def scan(root: Path, exclude: Path | None = None) -> Iterator[SourceFile]:
+    """Corpus files under `root`, recursively and sorted; hidden entries and
+    the `exclude` folder (an index kept inside the corpus) are skipped.
+    Symlinked folders are followed once (a link loop is not)."""
+    skip = exclude.resolve() if exclude else None
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not d.startswith(".") and (skip is None or Path(dirpath, d).resolve() != skip)
+        )
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                 continue
@@ -76,7 +88,7 @@ def scan(root: Path) -> Iterator[SourceFile]:
             try:
                 st = path.stat()
             except OSError:
-                continue
+                continue  # a broken link or a file removed while we look
             rel = path.relative_to(root).as_posix()
             yield SourceFile(rel, path, st.st_size, st.st_mtime_ns)
 

@@ -32,7 +32,7 @@ class EvalResult:
     questions: int
     k: int
     recall: dict[int, float]
-    mrr: float
+    mrr: float  # MRR@min(k, 10)
     answer_sentence: float | None
     passage_words: float
     latency_ms_p50: float
@@ -87,8 +87,9 @@ Ranker = Callable[[str, int], tuple[list[str], str | None]]
 def evaluate(rank: Ranker, questions: Sequence[Question], k: int, passage_words: float) -> EvalResult:
     """`rank(question, k)` returns the top-k passage texts and the top passage's
     marked answer sentence (or None when the system marks none)."""
-    k = max(k, max(CUTOFFS))
-    hits_at = {c: 0 for c in CUTOFFS}
+    cutoffs = sorted({c for c in CUTOFFS if c <= k} | {k})
+    mrr_depth = min(k, 10)
+    hits_at = {c: 0 for c in cutoffs}
     rr = 0.0
     sentence_hits = 0
     marks_sentences = False
@@ -99,9 +100,9 @@ def evaluate(rank: Ranker, questions: Sequence[Question], k: int, passage_words:
         times.append((time.perf_counter() - started) * 1000)
         r = first_answer_rank(texts, question.answers)
         if r is not None:
-            for c in CUTOFFS:
+            for c in cutoffs:
                 hits_at[c] += r <= c
-            rr += 1 / r if r <= 10 else 0.0
+            rr += 1 / r if r <= mrr_depth else 0.0
         if sentence is not None:
             marks_sentences = True
             sentence_hits += first_answer_rank([sentence], question.answers) is not None
@@ -110,7 +111,7 @@ def evaluate(rank: Ranker, questions: Sequence[Question], k: int, passage_words:
     return EvalResult(
         questions=n,
         k=k,
-        recall={c: hits_at[c] / n for c in CUTOFFS},
+        recall={c: hits_at[c] / n for c in cutoffs},
         mrr=rr / n,
         answer_sentence=sentence_hits / n if marks_sentences else None,
         passage_words=passage_words,

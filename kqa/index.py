@@ -6,6 +6,7 @@ the passages that are shown.
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +32,7 @@ class Index:
     vocab: dict[str, int]
     stems: dict[str, str]
     arrays: dict[str, np.ndarray] = field(repr=False)
+    bodies: mmap.mmap | bytes = field(repr=False, default=b"")
 
     def __getattr__(self, key: str) -> np.ndarray:
         arrays = self.__dict__.get("arrays", {})
@@ -59,9 +61,7 @@ class Index:
 
     def body(self, article: int) -> str:
         lo, hi = int(self.body_offsets[article]), int(self.body_offsets[article + 1])
-        with (self.gen / "bodies.txt").open("rb") as fh:
-            fh.seek(lo)
-            return fh.read(hi - lo).decode("utf-8")
+        return self.bodies[lo:hi].decode("utf-8")
 
     def passage_span(self, pid: int) -> tuple[int, int, int]:
         """(article index, start, end) of a passage."""
@@ -96,4 +96,7 @@ def load(index_dir: Path) -> Index:
         raise store.IndexInvalid("array sizes disagree with the vocabulary")
     if len(arrays["body_offsets"]) != len(articles) + 1:
         raise store.IndexInvalid("article table disagrees with bodies.txt")
-    return Index(gen, manifest, articles, vocab, stems, arrays)
+    # mapped now: a newer build may prune this generation while we still read it
+    with (gen / "bodies.txt").open("rb") as fh:
+        bodies = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if fh.seek(0, 2) else b""
+    return Index(gen, manifest, articles, vocab, stems, arrays, bodies)

@@ -48,7 +48,8 @@ class _Doc:
 class BuildReport:
     files_read: int = 0
     files_reused: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # whole files
+    bad_records: int = 0  # lines of .jsonl files skipped
     seconds: float = 0.0
 
 
@@ -87,7 +88,7 @@ def open_index(
     warn = warn or (lambda _msg: None)
     if not root.is_dir():
         raise KqaError(f"corpus folder not found: {root}")
-    sources = {f.relpath: f.signature for f in scan(root)}
+    sources = {f.relpath: f.signature for f in scan(root, exclude=index_dir)}
     if not rebuild:
         try:
             index = load(index_dir)
@@ -113,7 +114,7 @@ def _build_locked(
     progress: Progress | None,
     warn: Warn,
 ) -> tuple[Index, BuildReport | None]:
-    files = list(scan(root))  # rescan: the folder may have changed while we waited
+    files = list(scan(root, exclude=index_dir))  # rescan: the folder may have changed while we waited
     sources = {f.relpath: f.signature for f in files}
     old: Index | None = None
     if not rebuild:
@@ -164,13 +165,13 @@ def _collect(
 
     docs: list[_Doc] = []
     info: dict[str, Any] = {}
-    seen_ids: set[str] = set()
+    # ids carried over keep their names; a new article that repeats one is renamed
+    seen_ids: set[str] = {d.meta["id"] for prior in reusable.values() for d in prior[0]}
     for n, src in enumerate(files, start=1):
         prior = reusable.get(src.relpath)
         if prior is not None:
             docs.extend(prior[0])
             info[src.relpath] = prior[1]
-            seen_ids.update(d.meta["id"] for d in prior[0])
             report.files_reused += 1
         else:
             info[src.relpath] = _read_file(src, analyzer, split, params, docs, seen_ids, report, warn)
@@ -199,9 +200,12 @@ def _read_file(
         return {"sig": src.signature, "skipped": str(exc)}
     for problem in problems:
         warn(f"skipped {src.path} {problem}")
-        report.skipped.append((src.relpath, problem))
+    report.bad_records += len(problems)
     for article in articles:
-        article.id = _unique(article.id, seen_ids)
+        unique = _unique(article.id, seen_ids)
+        if unique != article.id:
+            warn(f"{src.path}: id {article.id!r} is already used; this article is {unique!r}")
+            article.id = unique
         title_terms = analyzer.terms(article.title)
         passages = []
         for span in split_passages(article.body, article.content_start, split):
@@ -233,8 +237,7 @@ def _reusable(old: Index | None, files: list[SourceFile]) -> dict[str, tuple[lis
     fwd_ptr, fwd_term, fwd_tf = (np.asarray(old.arrays[k]).tolist() for k in ("fwd_ptr", "fwd_term", "fwd_tf"))
     sent_ptr, sent_start, sent_end = (np.asarray(old.arrays[k]).tolist() for k in ("sent_ptr", "sent_start", "sent_end"))
     p_start, p_end, p_words = (np.asarray(old.arrays[k]).tolist() for k in ("passage_start", "passage_end", "passage_words"))
-    with (old.gen / "bodies.txt").open("rb") as fh:
-        bodies = fh.read()
+    bodies = old.bodies
     offsets = np.asarray(old.body_offsets).tolist()
     for a, meta in enumerate(old.articles):
         if meta["relpath"] not in unchanged:

@@ -14,9 +14,9 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import IO
 
+from kqa.safetext import clean
 from kqa.search import Hit
 
-FORMATS = ("text", "json", "jsonl", "tsv")
 TSV_COLUMNS = (
     "query", "rank", "score", "doc_id", "title", "source", "date", "passage_id",
     "start", "end", "path", "text",
@@ -87,6 +87,8 @@ class Writer:
         self.stream.flush()
 
     def close(self) -> None:
+        if self.fmt == "tsv" and not self._started:
+            self._tsv([])  # the header, even when nothing was found
         if self.fmt == "json":
             json.dump(self._json, self.stream, ensure_ascii=False, indent=2)
             self.stream.write("\n")
@@ -99,7 +101,8 @@ class Writer:
         for hit in hits:
             rec = hit.record()
             rec["date"] = hit.date_label if rec["date"] else ""
-            self.stream.write("\t".join(one_line(str(rec[c] if rec[c] is not None else "")) for c in TSV_COLUMNS) + "\n")
+            fields = (clean(str(rec[c])) if rec[c] is not None else "" for c in TSV_COLUMNS)
+            self.stream.write("\t".join(one_line(f) for f in fields) + "\n")
 
     def _text(self, question: str, hits: list[Hit]) -> None:
         s, c = self.stream, self.color
@@ -112,8 +115,9 @@ class Writer:
         self._started = True
         width = min(shutil.get_terminal_size((100, 24)).columns, 100) if c else 0
         for hit in hits:
-            title = f"{TITLE}{hit.article['title']}{RESET}" if c else hit.article["title"]
-            meta = f"{hit.article['source']} · {hit.date_label} · {hit.path} · score {hit.score:.2f}"
+            title = clean(hit.article["title"])
+            title = f"{TITLE}{title}{RESET}" if c else title
+            meta = clean(f"{hit.article['source']} · {hit.date_label} · {hit.path} · score {hit.score:.2f}")
             s.write(f"{hit.rank}. {title}\n")
             s.write(f"   {DIM}{meta}{RESET}\n" if c else f"   {meta}\n")
             for line in self._body_lines(question, hit, width):
@@ -123,25 +127,24 @@ class Writer:
     def _body_lines(self, question: str, hit: Hit, width: int) -> list[str]:
         """The passage, one line when piped; on a terminal wrapped, with the
         matched words emphasised and the answer sentence underlined."""
+        text = clean(hit.text)  # one-for-one, so offsets stay valid
         if not width:
-            return [one_line(hit.text)]
-        text = hit.text
+            return [one_line(text)]
         if self.highlight is not None:
-            a, b = hit.answer_start - hit.start, hit.answer_end - hit.start
-            marked = emphasise(text, self.highlight(question, text), MATCH, MATCH_OFF)
-            shift = _shift(text, self.highlight(question, text))
-            text = emphasise(marked, [(shift(a), shift(b))] if b > a else [], UNDERLINE, UNDERLINE_OFF)
+            spans = self.highlight(question, text)
+            shift = _shift(spans)
+            a, b = shift(hit.answer_start - hit.start), shift(hit.answer_end - hit.start)
+            text = emphasise(emphasise(text, spans, MATCH, MATCH_OFF), [(a, b)] if b > a else [], UNDERLINE, UNDERLINE_OFF)
         return textwrap.wrap(one_line(text), width=width - 3, break_on_hyphens=False, break_long_words=False)
 
 
-def _shift(text: str, spans: Sequence[tuple[int, int]]) -> Callable[[int], int]:
-    """Maps an offset in `text` to the same place after `spans` were emphasised."""
-    extra = len(MATCH) + len(MATCH_OFF)
+def _shift(spans: Sequence[tuple[int, int]]) -> Callable[[int], int]:
+    """Maps an offset in a text to the same place after `spans` were emphasised."""
 
     def at(offset: int) -> int:
-        before = sum(1 for s, _ in spans if s < offset) * len(MATCH)
+        opened = sum(1 for s, _ in spans if s < offset) * len(MATCH)
         closed = sum(1 for _, e in spans if e <= offset) * len(MATCH_OFF)
-        return offset + before + closed if extra else offset
+        return offset + opened + closed
 
     return at
 

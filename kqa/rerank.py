@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kqa.analysis import Analyzer, words
 
 _YEAR = re.compile(r"\b(1[0-9]|20)\d{2}s?\b")
 _MONTH = re.compile(
@@ -69,12 +68,6 @@ def has_kind(text: str, kind: str | None) -> bool:
     return False
 
 
-def positions(analyzer: Analyzer, text: str, offset: int = 0) -> list[tuple[int, int, list[str]]]:
-    """(start, end, terms) per word of `text`; stop words keep their slot so
-    distances are counted in words."""
-    return [(offset + s, offset + e, analyzer.token_terms(raw)) for s, e, raw in words(text)]
-
-
 def proximity(tokens: list[tuple[int, int, list[str]]], query: list[str], idf: Mapping[str, float], window: int) -> float:
     """Sum of the lower IDF of each consecutive pair of question terms that
     occur in that order within `window` words of each other."""
@@ -95,21 +88,21 @@ def proximity(tokens: list[tuple[int, int, list[str]]], query: list[str], idf: M
 
 
 def best_sentence(
-    text_of: str,
+    body: str,
     sentences: list[tuple[int, int]],
-    analyzer: Analyzer,
+    slots: list[tuple[int, int, list[str]]],
     query: set[str],
     idf: Mapping[str, float],
     kind: str | None,
 ) -> tuple[int, int, float]:
     """The sentence with the most question weight (IDF of distinct question
-    terms it holds, plus a small bonus when it has the wanted date/number)."""
+    terms it holds, plus a small bonus when it has the wanted date/number).
+    `slots` are the passage's words with offsets in `body`, as are `sentences`."""
     best = (sentences[0][0], sentences[0][1], -1.0) if sentences else (0, 0, 0.0)
     for start, end in sentences:
-        sent = text_of[start:end]
-        found = {t for _, _, raw in words(sent) for t in analyzer.token_terms(raw)} & query
+        found = {t for s, _, terms in slots if start <= s < end for t in terms} & query
         weight = sum(idf.get(t, 0.0) for t in found)
-        if kind and has_kind(sent, kind):
+        if kind and has_kind(body[start:end], kind):
             weight += 0.5
         if weight > best[2]:
             best = (start, end, weight)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -15,22 +14,11 @@ from kqa.bm25 import score
 from kqa.dates import date_span, display_date, normalize_date
 from kqa.errors import KqaError
 from kqa.index import Index
+from kqa.query import Phrase, Query, parse, word_slots
+from kqa.rerank import RerankParams, best_sentence, has_kind, proximity
 from kqa.spelling import Speller
-from kqa.analysis import words
-from kqa.rerank import RerankParams, answer_kind, best_sentence, has_kind, positions, proximity, strip_cues
 
-_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
-
-
-def quoted_phrases(question: str) -> list[str]:
-    """Phrases in straight or curly double quotes, to be matched as phrases."""
-    return [a or b for a, b in _QUOTED.findall(question)]
-
-
-def _top(pool: np.ndarray, scores: np.ndarray, n: int) -> list[int]:
-    if len(pool) > n:
-        pool = pool[np.argpartition(-scores[pool], n - 1)[:n]]
-    return pool.tolist()
+Slots = list[tuple[int, int, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -136,31 +124,29 @@ class Searcher:
         self._bodies: dict[int, str] = {}
         self._speller: Speller | None = None
         self._spelled: dict[str, str | None] = {}
+        self._queries: dict[str, Query] = {}
+
+    def query(self, question: str) -> Query:
+        """The parsed question (cached: hints, search and highlighting share it)."""
+        q = self._queries.get(question)
+        if q is None:
+            q = parse(question, self.analyzer, self.index.vocab, self._nearest, self.rerank)
+            if len(self._queries) > 64:
+                self._queries.pop(next(iter(self._queries)))
+            self._queries[question] = q
+        return q
 
     def query_terms(self, question: str) -> list[str]:
-        """The terms searched for: the question's, with unknown words replaced
-        by their nearest corpus spelling where there is one."""
-        fixes = self.corrections(question)
-        return [fixes.get(t, t) for t in self._question_terms(question)]
+        """The terms searched for, spelling corrections applied."""
+        return self.query(question).terms
 
     def corrections(self, question: str) -> dict[str, str]:
-        """Unknown names in the question -> the corpus spelling searched instead.
+        return self.query(question).corrections
 
-        Only capitalised words are corrected: names are what news spells many
-        ways, while an unknown common word (`shoot`) has near neighbours
-        (`short`) that would change the question.
-        """
-        asked = set(self._question_terms(question))
-        out = {}
-        for _, _, raw in words(question):
-            if not raw[:1].isupper():
-                continue
-            for term in self.analyzer.token_terms(raw):
-                if term in asked and term not in self.index.vocab and term not in out:
-                    near = self._nearest(term)
-                    if near:
-                        out[term] = near
-        return out
+    def known_terms(self, question: str) -> tuple[list[str], list[str]]:
+        """Question terms the corpus has, and those it has not."""
+        terms = self.query_terms(question)
+        return [t for t in terms if t in self.index.vocab], [t for t in terms if t not in self.index.vocab]
 
     def _nearest(self, term: str) -> str | None:
         if term not in self._spelled:
@@ -171,82 +157,92 @@ class Searcher:
             self._spelled[term] = self._speller.nearest(term)
         return self._spelled[term]
 
-    def _question_terms(self, question: str) -> list[str]:
-        rp = self.rerank
-        if rp.question_cues:
-            question = strip_cues(question)
-        if not rp.hyphen_parts_only:
-            return self.analyzer.terms(question)
-        out: list[str] = []
-        for _, _, raw in words(question):
-            terms = self.analyzer.token_terms(raw)
-            out.extend(terms[1:] if len(terms) > 1 and "-" in terms[0] else terms)
-        return out
-
-    def known_terms(self, question: str) -> tuple[list[str], list[str]]:
-        """Question terms the corpus has, and those it has not."""
-        terms = self.query_terms(question)
-        return [t for t in terms if t in self.index.vocab], [t for t in terms if t not in self.index.vocab]
-
     def search(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         ix = self.index
-        terms = self.query_terms(question)
-        ids = [ix.vocab[t] for t in terms if t in ix.vocab]
+        q = self.query(question)
+        ids = [ix.vocab[t] for t in q.terms if t in ix.vocab]
         if not ids or k <= 0:
             return []
         scores = score(ids, ix.post_ptr, ix.post_doc, ix.post_tf, ix.idf, ix.norm, ix.params.k1)
-        candidates = scores > 0
+        # candidates hold a question term; on tiny corpora BM25 can score them <= 0
+        candidates = np.zeros(ix.n_passages, dtype=bool)
+        for t in set(ids):
+            candidates |= self._containing(t)
         if filters:
             candidates &= self._allowed(filters)[np.asarray(ix.passage_article)]
-        phrases = [q for q in quoted_phrases(question) if self.analyzer.terms(q)]
-        for term in {t for q in phrases for t in self.analyzer.terms(q)}:
-            candidates &= self._containing(term)
-        pool = _top(np.flatnonzero(candidates), scores, max(k, self.rerank.candidates) * (10 if phrases else 1))
-        if phrases:
-            pool = [p for p in pool if self._has_phrases(p, phrases)]
-        final = self._rerank(question, terms, pool, scores)
+        for term in {t for phrase in q.phrases for t in phrase if t}:
+            candidates &= self._containing(ix.vocab.get(term))
+        pool = self._pool(np.flatnonzero(candidates), scores, max(k, self.rerank.candidates), q.phrases)
+        final, answers = self._rerank(q, pool, scores)
         order = sorted(pool, key=lambda p: (-final[p], p))[:k]
-        return [self._hit(question, terms, rank, pid, final[pid], float(scores[pid]))
+        return [self._hit(q, rank, pid, final[pid], float(scores[pid]), answers.get(pid))
                 for rank, pid in enumerate(order, 1)]
 
-    def _rerank(self, question: str, terms: list[str], pool: list[int], scores: np.ndarray) -> dict[int, float]:
-        """BM25 plus proximity and answer-type cues for the candidate pool."""
+    def _pool(self, cands: np.ndarray, scores: np.ndarray, n: int, phrases: list[Phrase]) -> list[int]:
+        """The n best candidates by BM25 (that hold every quoted phrase)."""
+        if not phrases:
+            if len(cands) > n:
+                cands = cands[np.argpartition(-scores[cands], n - 1)[:n]]
+            return cands.tolist()
+        ranked = cands[np.lexsort((cands, -scores[cands]))]
+        pool: list[int] = []
+        for pid in ranked.tolist():
+            if self._has_phrases(self._slots(pid), phrases):
+                pool.append(pid)
+                if len(pool) == n:
+                    break
+        return pool
+
+    def _rerank(self, q: Query, pool: list[int], scores: np.ndarray) -> tuple[dict[int, float], dict[int, tuple[int, int]]]:
+        """BM25 plus proximity, best-sentence and answer-type cues for the pool;
+        also the answer sentence found for each passage on the way."""
         rp = self.rerank
         final = {p: float(scores[p]) for p in pool}
-        if not (rp.proximity or rp.answer_type or rp.sentence) or len(pool) < 2:
-            return final
-        kind = answer_kind(question)
-        idf = self._idf_of(terms)
-        query = set(terms)
+        answers: dict[int, tuple[int, int]] = {}
+        idf = self._idf_of(q.terms)
+        query = set(q.terms)
         for p in pool:
-            text = self._passage_text(p)
-            bonus = 0.0
-            if rp.sentence:
-                a = int(self.index.passage_article[p])
-                spans = self.index.sentences(p)
-                if spans:
-                    bonus += rp.sentence * best_sentence(self._body(a), spans, self.analyzer, query, idf, kind)[2]
+            slots = self._slots(p)
+            a, start, end = self.index.passage_span(p)
+            body = self._body(a)
+            s_start, s_end, weight = best_sentence(
+                body, self.index.sentences(p) or [(start, end)], slots, query, idf, q.kind)
+            answers[p] = (s_start, s_end)
+            if len(pool) < 2:
+                continue
+            bonus = rp.sentence * max(weight, 0.0)
             if rp.proximity:
-                bonus += rp.proximity * proximity(positions(self.analyzer, text), terms, idf, rp.window)
-            if rp.answer_type and kind and has_kind(text, kind):
+                bonus += rp.proximity * proximity(slots, q.terms, idf, rp.window)
+            if rp.answer_type and q.kind and has_kind(body[start:end], q.kind):
                 bonus += rp.answer_type
             final[p] += bonus
-        return final
+        return final, answers
 
-    def _containing(self, term: str) -> np.ndarray:
-        """Mask of passages that hold `term` (all False for an unknown term)."""
+    def _slots(self, pid: int) -> Slots:
+        a, start, end = self.index.passage_span(pid)
+        return word_slots(self.analyzer, self._body(a)[start:end], start)
+
+    @staticmethod
+    def _has_phrases(slots: Slots, phrases: list[Phrase]) -> bool:
+        """Each phrase occurs word for word (a stop word matches any word)."""
+        seq = [terms for _, _, terms in slots]
+        return all(
+            any(
+                all(w is None or w in seq[i + j] for j, w in enumerate(phrase))
+                for i in range(len(seq) - len(phrase) + 1)
+            )
+            for phrase in phrases
+        )
+
+    def _containing(self, t: int | None) -> np.ndarray:
+        """Mask of passages that hold term id `t` (all False for None)."""
         mask = np.zeros(self.index.n_passages, dtype=bool)
-        t = self.index.vocab.get(term)
         if t is not None:
             mask[self.index.post_doc[int(self.index.post_ptr[t]) : int(self.index.post_ptr[t + 1])]] = True
         return mask
 
     def _idf_of(self, terms: list[str]) -> dict[str, float]:
         return {t: float(self.index.idf[self.index.vocab[t]]) for t in terms if t in self.index.vocab}
-
-    def _passage_text(self, pid: int) -> str:
-        a, start, end = self.index.passage_span(pid)
-        return self._body(a)[start:end]
 
     def _body(self, article: int) -> str:
         cached = self._bodies.get(article)
@@ -256,34 +252,20 @@ class Searcher:
                 self._bodies.pop(next(iter(self._bodies)))
         return cached
 
-    def _has_phrases(self, pid: int, phrases: list[str]) -> bool:
-        """Each phrase occurs word for word (a stop word matches any word)."""
-        seq = [t for _, _, t in positions(self.analyzer, self._passage_text(pid))]
-        for phrase in phrases:
-            want = [t[0] if t else None for _, _, t in positions(self.analyzer, phrase)]
-            if not any(
-                all(w is None or w in seq[i + j] for j, w in enumerate(want))
-                for i in range(len(seq) - len(want) + 1)
-            ):
-                return False
-        return True
-
     def mean_passage_words(self) -> float:
-        words = np.asarray(self.index.passage_words)
-        return float(words.mean()) if len(words) else 0.0
+        counts = np.asarray(self.index.passage_words)
+        return float(counts.mean()) if len(counts) else 0.0
 
     def article_text(self, hit: Hit) -> str:
         """The whole article a hit comes from (hit.start/end index into it)."""
         return self.index.body(int(self.index.passage_article[hit.passage_id]))
 
-    def _hit(self, question: str, terms: list[str], rank: int, pid: int, value: float, bm25: float) -> Hit:
+    def _hit(self, q: Query, rank: int, pid: int, value: float, bm25: float,
+             answer: tuple[int, int] | None) -> Hit:
         a, start, end = self.index.passage_span(pid)
         body = self._body(a)
-        s_start, s_end, _ = best_sentence(
-            body, self.index.sentences(pid) or [(start, end)], self.analyzer, set(terms),
-            self._idf_of(terms), answer_kind(question),
-        )
-        return Hit(question, rank, value, pid, self.index.articles[a], start, end, body[start:end],
+        s_start, s_end = answer or (start, end)
+        return Hit(q.text, rank, value, pid, self.index.articles[a], start, end, body[start:end],
                    self.corpus_root or "", bm25, s_start, s_end)
 
     def _allowed(self, filters: Filters) -> np.ndarray:

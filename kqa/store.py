@@ -150,7 +150,30 @@ def read_manifest(gen: Path) -> dict[str, Any]:
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise IndexInvalid(f"index format {version}, this kqa reads format {FORMAT_VERSION}")
+    if not _well_formed(manifest):
+        raise IndexInvalid("manifest is damaged")
     return manifest
+
+
+def _well_formed(m: dict[str, Any]) -> bool:
+    """The manifest has no checksum of its own, so check its shape."""
+    sources, params, counts = m.get("sources"), m.get("params"), m.get("counts")
+    return (
+        isinstance(m.get("corpus"), str)
+        and isinstance(m.get("built_at"), (int, float))
+        and isinstance(params, dict)
+        and all(isinstance(v, (int, float)) for v in params.values())
+        and isinstance(counts, dict)
+        and all(isinstance(counts.get(k), int) for k in ("articles", "passages"))
+        and isinstance(sources, dict)
+        and all(
+            isinstance(info, dict)
+            and isinstance(info.get("sig"), list)
+            and len(info["sig"]) == 2
+            and all(isinstance(x, int) for x in info["sig"])
+            for info in sources.values()
+        )
+    )
 
 
 def verify(gen: Path, manifest: dict[str, Any]) -> None:

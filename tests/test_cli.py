@@ -176,6 +176,10 @@ def test_bad_files_are_reported_and_skipped(bundled_copy: Path, tmp_path: Path) 
     assert "bad.jsonl line 2: malformed JSON" in r.stderr
     assert "Traceback" not in r.stderr
     assert "bad.jsonl:1" in r.stdout
+    assert "1 bad records skipped" in r.stderr
+    info = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "info")
+    assert "skipped    bad.jsonl line 2: malformed JSON" in info.stdout
+    assert "skipped    latin1.txt: not UTF-8" in info.stdout
 
 
 @needs(BBC / "sport" / "199.txt")
@@ -216,3 +220,30 @@ def test_corpus_that_is_a_file_or_has_no_articles_is_a_data_error(tmp_path: Path
     (tmp_path / "empty").mkdir()
     r = run_kqa("-q", "text", "--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "ix"))
     assert r.returncode == 2 and "no readable articles" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_hyphen_and_space_match_in_phrases(ask) -> None:
+    spaced = ask("-q", '"Nagorno Karabakh" peacekeepers', "-k", "3", "--format", "jsonl")
+    assert spaced.returncode == 0
+    assert all("Nagorno-Karabakh" in json.loads(line)["text"] for line in spaced.stdout.splitlines())
+
+
+def test_single_article_corpus_still_answers(tmp_path: Path) -> None:
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "The quokka lives on Rottnest Island near Perth in Western Australia and smiles at tourists.\n", "utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "quokka", "--format", "jsonl")
+    assert r.returncode == 0 and "quokka" in json.loads(r.stdout)["text"]
+
+
+def test_escape_sequences_in_articles_never_reach_the_terminal(bundled_copy: Path, tmp_path: Path) -> None:
+    (bundled_copy / "evil.txt").write_text(
+        "---\ntitle: Evil \x1b]0;pwned\x07 title\n---\nThe platypus \x1b[2J story about "
+        "platypus habits in rivers of eastern Australia.\n", "utf-8")
+    for fmt, color in (("text", "always"), ("text", "never"), ("tsv", "never")):
+        r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", "platypus",
+                    "--format", fmt, "--color", color)
+        assert r.returncode == 0
+        assert "\x1b]0" not in r.stdout and "\x1b[2J" not in r.stdout and "\x07" not in r.stdout
+        assert "␛" in r.stdout

@@ -108,7 +108,7 @@ def test_refresh_rereads_only_changed_files(bundled_copy: Path, tmp_path: Path) 
     np.testing.assert_array_equal(np.asarray(fresh.idf), np.asarray(index.idf))
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "manifest", "old-format", "missing"])
+@pytest.mark.parametrize("damage", ["truncate", "flip", "manifest", "manifest-shape", "old-format", "missing"])
 def test_damaged_index_is_rebuilt_with_one_warning(bundled_copy: Path, tmp_path: Path, damage: str) -> None:
     ix_dir = tmp_path / "ix"
     open_index(bundled_copy, ix_dir)
@@ -122,6 +122,10 @@ def test_damaged_index_is_rebuilt_with_one_warning(bundled_copy: Path, tmp_path:
         (gen / "idf.npy").write_bytes(bytes(data))
     elif damage == "manifest":
         (gen / "manifest.json").write_text("{not json", "utf-8")
+    elif damage == "manifest-shape":
+        m = json.loads((gen / "manifest.json").read_text("utf-8"))
+        m["sources"] = {"x": [1]}
+        (gen / "manifest.json").write_text(json.dumps(m), "utf-8")
     elif damage == "old-format":
         m = json.loads((gen / "manifest.json").read_text("utf-8"))
         m["format_version"] = 0

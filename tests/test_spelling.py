@@ -25,13 +25,21 @@ def test_nearest_prefers_fewer_edits_then_more_passages() -> None:
 
 def test_cli_searches_the_nearest_spelling_and_says_so(bundled_copy: Path, tmp_path: Path) -> None:
     r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
-                "-q", "Zangezurr corridor", "-k", "1", "--format", "jsonl")
+                "-q", "the corridor to Zangezurr", "-k", "1", "--format", "jsonl")
     assert r.returncode == 0
     assert "'zangezurr' is not in the corpus; searching for 'zangezur'" in r.stderr
     assert "Zangezur" in json.loads(r.stdout)["text"]
 
 
 def test_common_words_are_not_corrected(bundled_copy: Path, tmp_path: Path) -> None:
+    for question in ("What aircraft did Azerbaijani forces shoot down?", "Shoot Armenia", "Farmers near the border"):
+        r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
+                    "-q", question, "--format", "jsonl")
+        assert "searching for" not in r.stderr, question  # 'shoot' is not turned into 'short'
+
+
+def test_quoted_phrase_with_a_misspelt_name_is_corrected_too(bundled_copy: Path, tmp_path: Path) -> None:
     r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
-                "-q", "What aircraft did Azerbaijani forces shoot down?", "--format", "jsonl")
-    assert "searching for" not in r.stderr  # 'shoot' is not turned into 'short'
+                "-q", 'the "Zangezurr corridor"', "--format", "jsonl")
+    assert r.returncode == 0 and "searching for 'zangezur'" in r.stderr
+    assert all("zangezur corridor" in json.loads(line)["text"].lower() for line in r.stdout.splitlines())

@@ -12,23 +12,13 @@ from collections.abc import Iterable
 
 from textual.content import Content
 
+from kqa.safetext import clean
 from kqa.search import Hit
 
 MATCH_STYLE = "bold underline $text-warning"
 ANSWER_STYLE = "bold"
 """The sentence the searcher picked as the answer, inside the marked passage."""
 """Matched question words: bold + underline so they still show with NO_COLOR."""
-
-_CONTROL = {c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}  # ␛, ␀, ...
-_CONTROL[0x09] = " "
-_CONTROL[0x7F] = "\u2421"  # ␡
-_CONTROL.update({c: "\ufffd" for c in range(0x80, 0xA0)})  # C1 controls (incl. CSI)
-_CONTROL.update({0x2028: " ", 0x2029: " "})
-
-
-def clean(text: str) -> str:
-    """`text` with every control character replaced by a visible stand-in."""
-    return text.translate(_CONTROL)
 
 
 def plain(text: str) -> Content:

@@ -1,0 +1,100 @@
+"""Understanding a question once: its search terms, spelling fixes, quoted
+phrases and the kind of answer it wants. Search, hints and highlighting all
+read the same `Query`, so the question is analysed a single time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from kqa.analysis import Analyzer, words
+from kqa.rerank import RerankParams, answer_kind, strip_cues
+
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
+
+Phrase = list[str | None]  # one term per word; None (a stop word) matches any word
+
+
+def quoted_phrases(question: str) -> list[str]:
+    """Phrases in straight or curly double quotes, to be matched as phrases."""
+    return [a or b for a, b in _QUOTED.findall(question)]
+
+
+def word_slots(analyzer: Analyzer, text: str, offset: int = 0) -> list[tuple[int, int, list[str]]]:
+    """(start, end, terms) per word, hyphenated words split into one slot per
+    part, so `Nagorno-Karabakh` and `Nagorno Karabakh` line up the same way.
+    Stop words keep an empty slot, so distances are counted in words."""
+    slots: list[tuple[int, int, list[str]]] = []
+    for start, end, raw in words(text):
+        terms = analyzer.token_terms(raw)
+        if len(terms) > 1 and "-" in terms[0]:
+            slots.extend((offset + start, offset + end, [part]) for part in terms[1:])
+        else:
+            slots.append((offset + start, offset + end, terms))
+    return slots
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: list[str]  # what is searched, corrections applied, duplicates kept
+    corrections: dict[str, str] = field(default_factory=dict)
+    phrases: list[Phrase] = field(default_factory=list)
+    kind: str | None = None  # "when" / "number" / None
+
+    def unknown(self, vocab: Mapping[str, int]) -> list[str]:
+        return [t for t in self.terms if t not in vocab]
+
+
+def parse(
+    question: str,
+    analyzer: Analyzer,
+    vocab: Mapping[str, int],
+    nearest: Callable[[str], str | None],
+    params: RerankParams,
+) -> Query:
+    searched = strip_cues(question) if params.question_cues else question
+    if params.hyphen_parts_only:
+        terms = [t for _, _, slot in word_slots(analyzer, searched) for t in slot]
+    else:
+        terms = analyzer.terms(searched)
+    fixes = _corrections(question, analyzer, set(terms), vocab, nearest)
+    phrases = [
+        [fixes.get(slot[0], slot[0]) if slot else None for _, _, slot in word_slots(analyzer, p)]
+        for p in quoted_phrases(question)
+    ]
+    return Query(
+        text=question,
+        terms=[fixes.get(t, t) for t in terms],
+        corrections=fixes,
+        phrases=[p for p in phrases if any(p)],
+        kind=answer_kind(question),
+    )
+
+
+def _corrections(
+    question: str,
+    analyzer: Analyzer,
+    asked: set[str],
+    vocab: Mapping[str, int],
+    nearest: Callable[[str], str | None],
+) -> dict[str, str]:
+    """Unknown names -> the corpus spelling searched instead.
+
+    Only capitalised words are corrected, and not the question's first word
+    (capitalised anyway): names are what news spells many ways, while an
+    unknown common word (`shoot`) has near neighbours (`short`) that would
+    change the question.
+    """
+    out: dict[str, str] = {}
+    for i, (_, _, raw) in enumerate(words(question)):
+        if not raw[:1].isupper() or (i == 0 and not (raw.isupper() and len(raw) > 1)):
+            continue
+        for term in analyzer.token_terms(raw):
+            if term in asked and term not in vocab and term not in out:
+                near = nearest(term)
+                if near:
+                    out[term] = near
+    return out
