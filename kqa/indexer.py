@@ -89,11 +89,13 @@ def open_index(
     if not root.is_dir():
         raise KqaError(f"corpus folder not found: {root}")
     sources = {f.relpath: f.signature for f in scan(root, exclude=index_dir)}
+    stale: Index | None = None
     if not rebuild:
         try:
             index = load(index_dir)
             if _is_current(index, root, sources, params):
                 return index, None
+            stale = index
         except store.IndexMissing:
             pass
         except store.IndexInvalid as exc:
@@ -103,7 +105,11 @@ def open_index(
         with store.build_lock(index_dir):
             return _build_locked(root, index_dir, rebuild, params, progress, warn)
     except OSError as exc:
-        raise KqaError(f"cannot write index at {index_dir}: {exc.strerror or exc}") from None
+        reason = f"cannot write index at {index_dir}: {exc.strerror or exc}"
+        if stale is None:
+            raise KqaError(reason) from None
+        warn(f"{reason}; answering from the index as it was")
+        return stale, None
 
 
 def _build_locked(
@@ -208,7 +214,9 @@ def _read_file(
             article.id = unique
         title_terms = analyzer.terms(article.title)
         passages = []
-        for span in split_passages(article.body, article.content_start, split):
+        # an article that is only a headline is its own passage, so it can be found
+        spans = split_passages(article.body, article.content_start, split) or split_passages(article.body, 0, split)
+        for span in spans:
             text = article.body[span.start : span.end]
             sentences = [(span.start + a, span.start + b) for a, b in split(text)]
             terms = Counter(analyzer.terms(text))

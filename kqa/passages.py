@@ -127,8 +127,9 @@ def punkt_splitter() -> SentenceSplitter:
 def _cut_long(text: str, p: Span, split: SentenceSplitter) -> list[Span]:
     """Cut a long paragraph into balanced runs of whole sentences."""
     sentences = [
-        Span(p.start + s, p.start + e, len(text[p.start + s : p.start + e].split()))
+        piece
         for s, e in split(text[p.start : p.end])
+        for piece in _word_runs(text, Span(p.start + s, p.start + e, len(text[p.start + s : p.start + e].split())))
     ]
     n = math.ceil(p.words / TARGET_WORDS)
     target = p.words / n
@@ -146,6 +147,19 @@ def _cut_long(text: str, p: Span, split: SentenceSplitter) -> list[Span]:
         else:
             out.append(tail)
     return out
+
+
+def _word_runs(text: str, sent: Span) -> list[Span]:
+    """A "sentence" over MAX_WORDS (text without punctuation) cut every
+    TARGET_WORDS words, so no passage grows without bound."""
+    if sent.words <= MAX_WORDS:
+        return [sent]
+    bounds = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[sent.start : sent.end])]
+    return [
+        Span(sent.start + bounds[i][0], sent.start + bounds[min(i + TARGET_WORDS, len(bounds)) - 1][1],
+             min(TARGET_WORDS, len(bounds) - i))
+        for i in range(0, len(bounds), TARGET_WORDS)
+    ]
 
 
 def split_passages(

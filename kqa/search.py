@@ -39,7 +39,10 @@ class Filters:
                 raise KqaError(f"{flag}: cannot read date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
             return norm
 
-        return cls(source or None, day(since, "--since"), day(until, "--until"))
+        first, last = day(since, "--since"), day(until, "--until")
+        if first and last and date_span(first)[0] > date_span(last)[1]:
+            raise KqaError(f"--since {first} is after --until {last}")
+        return cls(source or None, first, last)
 
     def __bool__(self) -> bool:
         return any((self.source, self.since, self.until))

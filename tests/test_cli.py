@@ -247,3 +247,19 @@ def test_escape_sequences_in_articles_never_reach_the_terminal(bundled_copy: Pat
         assert r.returncode == 0
         assert "\x1b]0" not in r.stdout and "\x1b[2J" not in r.stdout and "\x07" not in r.stdout
         assert "␛" in r.stdout
+
+
+def test_headline_only_article_and_unpunctuated_text(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Wombats Win Election\n", "utf-8")
+    (corpus / "b.txt").write_text(" ".join(f"word{i} lorem" for i in range(600)) + "\n", "utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "wombats", "--format", "jsonl")
+    assert r.returncode == 0 and json.loads(r.stdout)["title"] == "Wombats Win Election"
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "lorem", "-k", "50", "--format", "jsonl")
+    assert all(len(json.loads(line)["text"].split()) <= 150 for line in r.stdout.splitlines())
+
+
+def test_since_after_until_is_a_usage_error(ask) -> None:
+    r = ask("-q", "Armenia", "--since", "2024", "--until", "2020")
+    assert r.returncode == 2 and "is after --until" in r.stderr

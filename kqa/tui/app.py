@@ -157,7 +157,12 @@ class KqaApp(App[int]):
     @work(thread=True, exclusive=True, group="search")
     def _search(self, searcher: Searcher, seq: int, question: str, top: int, filters: Filters) -> None:
         started = time.perf_counter()
-        hits = searcher.search(question, top, filters)
+        try:
+            hits = searcher.search(question, top, filters)
+        except OSError as exc:  # the index vanished under us: say so, keep the app
+            self.call_from_thread(self.notify, f"Search failed: {exc}. Ctrl+R rebuilds the index.",
+                                  severity="error")
+            return
         known, unknown = searcher.known_terms(question)
         terms = set(known)
         spans = [searcher.analyzer.matches(h.text, terms) for h in hits]

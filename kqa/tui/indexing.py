@@ -79,7 +79,7 @@ class IndexPanel(Horizontal):
 
         try:
             searcher, report = opener(rebuild, progress, lambda text: self.post_message(self.Warned(text)))
-        except KqaError as exc:
+        except (KqaError, OSError) as exc:  # OSError: e.g. the disk filled up mid-build
             self.post_message(self.Failed(str(exc)))
             return
         self.post_message(self.Ready(searcher, report))
