@@ -160,7 +160,7 @@ def _questions(arg: str) -> Iterator[str]:
 
 def _cmd_ask(args: argparse.Namespace) -> ExitCode:
     from kqa.output import Writer, use_color
-    from kqa.search import Filters
+    from kqa.search import Filters, no_results_hint
 
     if args.top < 1:
         raise KqaError("-k must be at least 1")
@@ -183,20 +183,10 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
         found = found or bool(hits)
         writer.write(question, hits)
         if not hits and args.question != "-":
-            _say(_no_results_hint(searcher, question, filters))
+            known, unknown = searcher.known_terms(question)
+            _say("no results: " + no_results_hint(known, unknown, filters, "try without them"))
     writer.close()
     return ExitCode.OK if found else ExitCode.NO_RESULTS
-
-
-def _no_results_hint(searcher, question: str, filters) -> str:  # noqa: ANN001
-    known, unknown = searcher.known_terms(question)
-    if not known and not unknown:
-        return "no results: the question has only common words; add a name or a specific term"
-    if not known:
-        return "no results: none of the question's words occur in the corpus"
-    if filters:
-        return f"no results with the filters ({filters.describe()}); try without them"
-    return "no results"
 
 
 def _cmd_index(args: argparse.Namespace) -> ExitCode:

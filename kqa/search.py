@@ -58,6 +58,18 @@ class Filters:
         return ", ".join(parts)
 
 
+def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clear: str) -> str:
+    """Why nothing came back, and what to try instead (`clear` says how to
+    drop the filters in the caller's interface)."""
+    if not known and not unknown:
+        return "the question has only common words: add a name or a specific term"
+    if not known:
+        return f"none of its words are in the corpus ({', '.join(unknown)}): check the spelling or try other words"
+    if filters:
+        return f"nothing matches with the filters on ({filters.describe()}): {clear}"
+    return "try fewer or other words"
+
+
 @dataclass(frozen=True)
 class Hit:
     query: str

@@ -81,7 +81,7 @@ def test_batch_questions_from_stdin(ask) -> None:
 def test_no_results_exit_1_with_hint(ask) -> None:
     r = ask("-q", "zzzunknownword")
     assert r.returncode == 1 and r.stdout == ""
-    assert "none of the question's words occur in the corpus" in r.stderr
+    assert "no results: none of its words are in the corpus (zzzunknownword)" in r.stderr
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from kqa.search import Filters, Hit, Searcher
+from kqa.search import Filters, Hit, Searcher, no_results_hint
 from kqa.tui.text import age, clean, duration, plain
 
 
@@ -15,17 +15,6 @@ def index_line(searcher: Searcher | None) -> str:
     m = searcher.index.manifest
     counts = m.get("counts", {})
     return f"{counts.get('articles', '?')} articles · {counts.get('passages', '?')} passages · index built {age(m.get('built_at'))}"
-
-
-def no_results_hint(known: list[str], unknown: list[str], filters: Filters) -> str:
-    """Why nothing came back, and what to try instead."""
-    if not known and not unknown:
-        return "the question has only common words: add a name or a specific term"
-    if not known:
-        return f"none of its words are in the corpus ({', '.join(unknown)}): check the spelling or try other words"
-    if filters:
-        return f"nothing matches with the filters on ({filters.describe()}): ctrl+l clears them"
-    return "try fewer or other words"
 
 
 def answer_line(
@@ -43,7 +32,7 @@ def answer_line(
         if unknown:
             text += f" · not in the corpus: {', '.join(unknown)}"
         return plain(text)
-    hint = no_results_hint(known, unknown, filters)
+    hint = no_results_hint(known, unknown, filters, "ctrl+l clears them")
     if long:
         return Content.assemble(("No results", "bold"), " for ", (clean(f"“{question}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."))
     return Content.assemble(("no results", "bold $text-warning"), plain(f": {hint}"))
