@@ -9,38 +9,22 @@ to the file's folder or name. Unusable files raise `CorpusFileError`.
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kqa.analysis import fold
 from kqa.dates import infer_date, normalize_date
+from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, scan
 
-TEXT_SUFFIXES = (".txt", ".md")
-JSONL_SUFFIXES = (".jsonl",)
-SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+__all__ = ["Article", "CorpusFileError", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
+
 FRONT_MATTER_KEYS = ("title", "source", "author", "date", "url")
 _MAX_FRONT_MATTER_LINES = 60
 
 
 class CorpusFileError(Exception):
     """A file (or record) that cannot be indexed; the message says why."""
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A corpus file and the signature used to tell whether it changed."""
-
-    relpath: str
-    path: Path
-    size: int
-    mtime_ns: int
-
-    @property
-    def signature(self) -> list[int]:
-        return [self.size, self.mtime_ns]
 
 
 @dataclass
@@ -63,34 +47,6 @@ class Article:
         d = asdict(self)
         del d["body"]
         return d
-
-
-def scan(root: Path, exclude: Path | None = None) -> Iterator[SourceFile]:
-    """Corpus files under `root`, recursively and sorted; hidden entries and
-    the `exclude` folder (an index kept inside the corpus) are skipped.
-    Symlinked folders are followed once (a link loop is not)."""
-    skip = exclude.resolve() if exclude else None
-    seen: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        real = os.path.realpath(dirpath)
-        if real in seen:
-            dirnames[:] = []
-            continue
-        seen.add(real)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not d.startswith(".") and (skip is None or Path(dirpath, d).resolve() != skip)
-        )
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
-                continue
-            path = Path(dirpath, name)
-            try:
-                st = path.stat()
-            except OSError:
-                continue  # a broken link or a file removed while we look
-            rel = path.relative_to(root).as_posix()
-            yield SourceFile(rel, path, st.st_size, st.st_mtime_ns)
 
 
 def read_text(path: Path) -> str:

@@ -12,17 +12,19 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kqa import store
 from kqa.analysis import ANALYZER_VERSION, Analyzer
 from kqa.bm25 import BM25Params, okapi_idf
-from kqa.corpus import CorpusFileError, SourceFile, read_articles, scan
+from kqa.sources import SourceFile, scan
 from kqa.errors import KqaError
 from kqa.index import Index, load
-from kqa.passages import PASSAGES_VERSION, SentenceSplitter, punkt_splitter, split_passages
+
+if TYPE_CHECKING:
+    from kqa.passages import SentenceSplitter
 
 Progress = Callable[[int, int], None]
 Warn = Callable[[str], None]
@@ -57,7 +59,7 @@ def _settings(params: BM25Params) -> dict[str, Any]:
     return {
         "params": params.as_dict(),
         "analyzer_version": ANALYZER_VERSION,
-        "passages_version": PASSAGES_VERSION,
+        "passages_version": store.PASSAGES_VERSION,
     }
 
 
@@ -160,6 +162,8 @@ def _collect(
     warn: Warn,
 ) -> tuple[list[_Doc], dict[str, Any], dict[str, str]]:
     """Documents for every file: carried over when unchanged, else read."""
+    from kqa.passages import punkt_splitter  # reading and splitting: only when building
+
     reusable = _reusable(old, files)
     analyzer = Analyzer(old.stems if old else None)
     splitter: list[SentenceSplitter] = []
@@ -197,6 +201,9 @@ def _read_file(
     report: BuildReport,
     warn: Warn,
 ) -> dict[str, Any]:
+    from kqa.corpus import CorpusFileError, read_articles
+    from kqa.passages import split_passages
+
     problems: list[str] = []
     try:
         articles = read_articles(src, problems)

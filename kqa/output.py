@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -113,7 +112,7 @@ class Writer:
             if not hits:
                 s.write("  (no results)\n")
         self._started = True
-        width = min(shutil.get_terminal_size((100, 24)).columns, 100) if c else 0
+        width = min(_columns(), 100) if c else 0
         for hit in hits:
             title = clean(hit.article["title"])
             title = f"{TITLE}{title}{RESET}" if c else title
@@ -147,6 +146,18 @@ def _shift(spans: Sequence[tuple[int, int]]) -> Callable[[int], int]:
         return offset + opened + closed
 
     return at
+
+
+def _columns() -> int:
+    """Terminal width ($COLUMNS first, as shutil does, without importing it)."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 100
 
 
 def stderr_progress(label: str) -> Callable[[int, int], None] | None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-PASSAGES_VERSION = 2  # bump when splitting changes: indexes are then rebuilt
+# When splitting changes, bump kqa.store.PASSAGES_VERSION so indexes are rebuilt.
 MIN_WORDS = 15
 MAX_WORDS = 150
 TARGET_WORDS = 75

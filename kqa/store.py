@@ -17,7 +17,6 @@ import contextlib
 import fcntl
 import json
 import os
-import shutil
 import time
 import zlib
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 FORMAT_VERSION = 2
+PASSAGES_VERSION = 2  # bump when kqa.passages splits differently: indexes are rebuilt
 CURRENT = "current"
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2
@@ -112,6 +112,8 @@ def write_generation(
         os.replace(link_tmp, index_dir / CURRENT)
         _fsync_dir(index_dir)
     except BaseException:
+        import shutil
+
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _prune(index_dir, keep=final)
@@ -129,6 +131,8 @@ def _fsync_dir(path: Path) -> None:
 def _prune(index_dir: Path, keep: Path) -> None:
     """Drop old generations (the previous one stays for readers still on it)
     and temporary directories left by killed builds."""
+    import shutil  # imports bz2/lzma: not on the question path
+
     gens = sorted(
         (p for p in index_dir.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp")),
         key=lambda p: p.stat().st_mtime_ns,
