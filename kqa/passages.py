@@ -19,6 +19,8 @@ MAX_WORDS = 150
 TARGET_WORDS = 75
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+# "Related articles" and kin: dropped, and the short list lines after them too
+_LIST_HEADING = r"^(related|recommended|more|popular|read more|see also)( articles| stories| posts| news)?\s*:?$"
 _BOILERPLATE = [
     re.compile(p, re.I)
     for p in (
@@ -28,7 +30,7 @@ _BOILERPLATE = [
         r"\bsubscribe\b.*\b(newsletter|updates|inbox|channel)\b",
         r"^sign up\b.*\bnewsletter\b",
         r"^(share|share this( article| story)?|tweet|print|email)\W*$",
-        r"^(related|recommended|more|popular|read more|see also)( articles| stories| posts| news)?\s*:?$",
+        _LIST_HEADING,
         r"^scroll to top$",
         r"^read (all|more) articles by\b",
         r"^more stories like this are available on\b",
@@ -39,9 +41,7 @@ _BOILERPLATE = [
         r"^(follow us|like us) on\b",
     )
 ]
-_LIST_HEADER = re.compile(
-    r"^(related|recommended|more|popular|read more|see also)( articles| stories| posts| news)?\s*:?$", re.I
-)
+_LIST_HEADER = re.compile(_LIST_HEADING, re.I)
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "gov",
     "sen", "rep", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "no", "u.s",

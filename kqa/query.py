@@ -44,9 +44,6 @@ class Query:
     phrases: list[Phrase] = field(default_factory=list)
     kind: str | None = None  # "when" / "number" / None
 
-    def unknown(self, vocab: Mapping[str, int]) -> list[str]:
-        return [t for t in self.terms if t not in vocab]
-
 
 def parse(
     question: str,

@@ -23,8 +23,9 @@ _NUMBER = re.compile(
     r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)s?\b",
     re.I,
 )
+_HOW = r"how (many|much|long|old|far|often|big|large|tall)"  # asks for a number
 _WHEN = re.compile(r"^\s*(when\b|(in |by |since |until )?what (year|decade|century|date|month|day)\b)", re.I)
-_HOW_MANY = re.compile(r"\bhow (many|much|long|old|far|large|big|tall|often)\b|\bwhat (number|percentage|amount)\b", re.I)
+_HOW_MANY = re.compile(rf"\b{_HOW}\b|\bwhat (number|percentage|amount)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,7 @@ class RerankParams:
 
 
 _CUE_WORDS = re.compile(
-    r"\bhow (many|much|long|old|far|often|big|large|tall)\b|"
-    r"\b(what|which) (year|kind|type|sort|percentage|number|amount)\b",
+    rf"\b{_HOW}\b|\b(what|which) (year|kind|type|sort|percentage|number|amount)\b",
     re.I,
 )
 

@@ -187,13 +187,15 @@ class Searcher:
             candidates &= self._allowed(filters)[np.asarray(ix.passage_article)]
         for term in {t for phrase in q.phrases for t in phrase if t}:
             candidates &= self._containing(ix.vocab.get(term))
-        pool = self._pool(np.flatnonzero(candidates), scores, max(k, self.rerank.candidates), q.phrases)
-        final, answers = self._rerank(q, pool, scores)
+        slots: dict[int, Slots] = {}  # each candidate is tokenised once per question
+        pool = self._pool(np.flatnonzero(candidates), scores, max(k, self.rerank.candidates), q.phrases, slots)
+        final, answers = self._rerank(q, pool, scores, slots)
         order = sorted(pool, key=lambda p: (-final[p], p))[:k]
         return [self._hit(q, rank, pid, final[pid], float(scores[pid]), answers.get(pid))
                 for rank, pid in enumerate(order, 1)]
 
-    def _pool(self, cands: np.ndarray, scores: np.ndarray, n: int, phrases: list[Phrase]) -> list[int]:
+    def _pool(self, cands: np.ndarray, scores: np.ndarray, n: int, phrases: list[Phrase],
+              slots: dict[int, Slots]) -> list[int]:
         """The n best candidates by BM25 (that hold every quoted phrase)."""
         if not phrases:
             if len(cands) > n:
@@ -202,13 +204,14 @@ class Searcher:
         ranked = cands[np.lexsort((cands, -scores[cands]))]
         pool: list[int] = []
         for pid in ranked.tolist():
-            if self._has_phrases(self._slots(pid), phrases):
+            if self._has_phrases(self._slots(pid, slots), phrases):
                 pool.append(pid)
                 if len(pool) == n:
                     break
         return pool
 
-    def _rerank(self, q: Query, pool: list[int], scores: np.ndarray) -> tuple[dict[int, float], dict[int, tuple[int, int]]]:
+    def _rerank(self, q: Query, pool: list[int], scores: np.ndarray,
+                slots_of: dict[int, Slots]) -> tuple[dict[int, float], dict[int, tuple[int, int]]]:
         """BM25 plus proximity, best-sentence and answer-type cues for the pool;
         also the answer sentence found for each passage on the way."""
         rp = self.rerank
@@ -217,7 +220,7 @@ class Searcher:
         idf = self._idf_of(q.terms)
         query = set(q.terms)
         for p in pool:
-            slots = self._slots(p)
+            slots = self._slots(p, slots_of)
             a, start, end = self.index.passage_span(p)
             body = self._body(a)
             s_start, s_end, weight = best_sentence(
@@ -233,9 +236,11 @@ class Searcher:
             final[p] += bonus
         return final, answers
 
-    def _slots(self, pid: int) -> Slots:
-        a, start, end = self.index.passage_span(pid)
-        return word_slots(self.analyzer, self._body(a)[start:end], start)
+    def _slots(self, pid: int, memo: dict[int, Slots]) -> Slots:
+        if pid not in memo:
+            a, start, end = self.index.passage_span(pid)
+            memo[pid] = word_slots(self.analyzer, self._body(a)[start:end], start)
+        return memo[pid]
 
     @staticmethod
     def _has_phrases(slots: Slots, phrases: list[Phrase]) -> bool:
