@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 _YEAR = re.compile(r"\b(1[0-9]|20)\d{2}s?\b")
 _MONTH = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b"
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{1,2}\b"  # news style: "Sept. 12"
 )
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -24,21 +26,31 @@ _NUMBER = re.compile(
     re.I,
 )
 _HOW = r"how (many|much|long|old|far|often|big|large|tall)"  # asks for a number
-_WHEN = re.compile(r"^\s*(when\b|(in |by |since |until )?what (year|decade|century|date|month|day)\b)", re.I)
+_WHEN = re.compile(r"^\s*(when\b|(in |by |since |until |on )?what (year|decade|century|date|month|day)\b)", re.I)
 _HOW_MANY = re.compile(rf"\b{_HOW}\b|\bwhat (number|percentage|amount)\b", re.I)
 
 
 @dataclass(frozen=True)
 class RerankParams:
-    """Weights of the second stage (tuned with benchmarks/quality.py; see README)."""
+    """Weights of the second stage: a linear model over the cues below, fitted
+    by coordinate ascent on SQuAD (benchmarks/rerank_fit.py; see README)."""
 
     candidates: int = 30  # BM25 top-N re-ordered (30 and 100 measured equal; 30 is 3x faster)
-    proximity: float = 1.0  # x IDF of question-word pairs found within `window` words
+    proximity: float = 0.35  # x IDF of question-word pairs found within `window` words
     window: int = 3
-    sentence: float = 0.3  # x question weight of the passage's best sentence
-    answer_type: float = 1.0  # "when" -> a date, "how many" -> a number
+    sentence: float = 0.25  # x question weight of the passage's best sentence
+    answer_type: float = 1.1  # "when" -> a date, "how many" -> a number, in the passage
+    answer_type_sentence: float = 2.65  # ... and in its answer sentence
+    title: float = 2.65  # x share of the question's weight found in the article title
     question_cues: bool = True  # drop answer-type words ("how *many*") from the query
     hyphen_parts_only: bool = True  # "Nagorno-Karabakh" counts once per part, not thrice
+
+    def weights(self) -> tuple[float, ...]:
+        return tuple(getattr(self, cue) for cue in CUES)
+
+
+# The cues a passage gets (kqa.search.Searcher computes them), in weight order.
+CUES = ("proximity", "sentence", "answer_type", "answer_type_sentence", "title")
 
 
 _CUE_WORDS = re.compile(
@@ -94,16 +106,18 @@ def best_sentence(
     query: set[str],
     idf: Mapping[str, float],
     kind: str | None,
-) -> tuple[int, int, float]:
+) -> tuple[int, int, float, bool]:
     """The sentence with the most question weight (IDF of distinct question
-    terms it holds, plus a small bonus when it has the wanted date/number).
+    terms it holds; a sentence with the wanted date/number wins ties and
+    near-ties), that weight, and whether it has the wanted date/number.
     `slots` are the passage's words with offsets in `body`, as are `sentences`."""
-    best = (sentences[0][0], sentences[0][1], -1.0) if sentences else (0, 0, 0.0)
+    best = (sentences[0][0], sentences[0][1], 0.0, False) if sentences else (0, 0, 0.0, False)
+    best_key = -1.0
     for start, end in sentences:
         found = {t for s, _, terms in slots if start <= s < end for t in terms} & query
         weight = sum(idf.get(t, 0.0) for t in found)
-        if kind and has_kind(body[start:end], kind):
-            weight += 0.5
-        if weight > best[2]:
-            best = (start, end, weight)
+        typed = bool(kind) and has_kind(body[start:end], kind)
+        key = weight + (0.5 if typed else 0.0)
+        if key > best_key:
+            best, best_key = (start, end, weight, typed), key
     return best

@@ -137,6 +137,7 @@ class Searcher:
         self.analyzer = Analyzer(index.stems)
         self.rerank = rerank or RerankParams()
         self._bodies: dict[int, str] = {}
+        self._titles: dict[int, set[str]] = {}
         self._speller: Speller | None = None
         self._spelled: dict[str, str | None] = {}
         self._queries: dict[str, Query] = {}
@@ -173,11 +174,34 @@ class Searcher:
         return self._spelled[term]
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        ix = self.index
         q = self.query(question)
-        ids = [ix.vocab[t] for t in q.terms if t in ix.vocab]
-        if not ids or k <= 0:
+        if k <= 0:
             return []
+        slots: dict[int, Slots] = {}  # each candidate is tokenised once per question
+        pool, scores = self._candidates(q, max(k, self.rerank.candidates), filters, slots)
+        cues = self._cues(q, pool, slots)
+        weights = self.rerank.weights() if len(pool) > 1 else ()
+        final = {p: float(scores[p]) + sum(w * c for w, c in zip(weights, cues[p][0])) for p in pool}
+        order = sorted(pool, key=lambda p: (-final[p], p))[:k]
+        return [self._hit(q, rank, pid, final[pid], float(scores[pid]), cues[pid][1])
+                for rank, pid in enumerate(order, 1)]
+
+    def cue_table(self, question: str, n: int) -> list[tuple[int, float, tuple[float, ...]]]:
+        """(passage, BM25, rerank cues) for the BM25 top n: what the rerank
+        weights are fitted on (benchmarks/rerank_fit.py)."""
+        q = self.query(question)
+        slots: dict[int, Slots] = {}
+        pool, scores = self._candidates(q, n, None, slots)
+        cues = self._cues(q, pool, slots)
+        return [(p, float(scores[p]), cues[p][0]) for p in pool]
+
+    def _candidates(self, q: Query, n: int, filters: Filters | None,
+                    slots: dict[int, Slots]) -> tuple[list[int], np.ndarray]:
+        """The BM25 top n that pass the filters and phrases, and all BM25 scores."""
+        ix = self.index
+        ids = [ix.vocab[t] for t in q.terms if t in ix.vocab]
+        if not ids:
+            return [], np.zeros(0)
         scores = score(ids, ix.post_ptr, ix.post_doc, ix.post_tf, ix.idf, ix.norm, ix.params.k1)
         # candidates hold a question term; on tiny corpora BM25 can score them <= 0
         candidates = np.zeros(ix.n_passages, dtype=bool)
@@ -187,12 +211,7 @@ class Searcher:
             candidates &= self._allowed(filters)[np.asarray(ix.passage_article)]
         for term in {t for phrase in q.phrases for t in phrase if t}:
             candidates &= self._containing(ix.vocab.get(term))
-        slots: dict[int, Slots] = {}  # each candidate is tokenised once per question
-        pool = self._pool(np.flatnonzero(candidates), scores, max(k, self.rerank.candidates), q.phrases, slots)
-        final, answers = self._rerank(q, pool, scores, slots)
-        order = sorted(pool, key=lambda p: (-final[p], p))[:k]
-        return [self._hit(q, rank, pid, final[pid], float(scores[pid]), answers.get(pid))
-                for rank, pid in enumerate(order, 1)]
+        return self._pool(np.flatnonzero(candidates), scores, n, q.phrases, slots), scores
 
     def _pool(self, cands: np.ndarray, scores: np.ndarray, n: int, phrases: list[Phrase],
               slots: dict[int, Slots]) -> list[int]:
@@ -210,31 +229,36 @@ class Searcher:
                     break
         return pool
 
-    def _rerank(self, q: Query, pool: list[int], scores: np.ndarray,
-                slots_of: dict[int, Slots]) -> tuple[dict[int, float], dict[int, tuple[int, int]]]:
-        """BM25 plus proximity, best-sentence and answer-type cues for the pool;
-        also the answer sentence found for each passage on the way."""
-        rp = self.rerank
-        final = {p: float(scores[p]) for p in pool}
-        answers: dict[int, tuple[int, int]] = {}
+    def _cues(self, q: Query, pool: list[int],
+              slots_of: dict[int, Slots]) -> dict[int, tuple[tuple[float, ...], tuple[int, int]]]:
+        """Per passage: the rerank cues (in kqa.rerank.CUES order) and the
+        answer sentence found on the way."""
         idf = self._idf_of(q.terms)
         query = set(q.terms)
+        total = sum(idf.get(t, 0.0) for t in query) or 1.0
+        out = {}
         for p in pool:
             slots = self._slots(p, slots_of)
             a, start, end = self.index.passage_span(p)
             body = self._body(a)
-            s_start, s_end, weight = best_sentence(
+            s_start, s_end, weight, typed = best_sentence(
                 body, self.index.sentences(p) or [(start, end)], slots, query, idf, q.kind)
-            answers[p] = (s_start, s_end)
-            if len(pool) < 2:
-                continue
-            bonus = rp.sentence * max(weight, 0.0)
-            if rp.proximity:
-                bonus += rp.proximity * proximity(slots, q.terms, idf, rp.window)
-            if rp.answer_type and q.kind and has_kind(body[start:end], q.kind):
-                bonus += rp.answer_type
-            final[p] += bonus
-        return final, answers
+            in_passage = bool(q.kind) and has_kind(body[start:end], q.kind)
+            cues = (
+                proximity(slots, q.terms, idf, self.rerank.window),
+                max(weight, 0.0),
+                float(in_passage),
+                float(in_passage and typed),
+                sum(idf.get(t, 0.0) for t in self._title_terms(a) & query) / total,
+            )
+            out[p] = (cues, (s_start, s_end))
+        return out
+
+    def _title_terms(self, article: int) -> set[str]:
+        terms = self._titles.get(article)
+        if terms is None:
+            terms = self._titles[article] = set(self.analyzer.terms(self.index.articles[article]["title"]))
+        return terms
 
     def _slots(self, pid: int, memo: dict[int, Slots]) -> Slots:
         if pid not in memo:

@@ -1,0 +1,100 @@
+"""The rerank cues: answer type (in the passage and in its answer sentence)
+and the article title, through the real command line and as units."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import run_kqa
+
+from kqa.indexer import open_index
+from kqa.rerank import CUES, RerankParams, answer_kind, best_sentence, has_kind, strip_cues
+from kqa.search import Searcher
+
+FILLER = "Officials met again to discuss the harbour plan and the budget of the port authority."
+
+
+def _ask(corpus: Path, tmp_path: Path, question: str) -> list[dict[str, object]]:
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", question,
+                "-k", "3", "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    return [json.loads(line) for line in r.stdout.splitlines()]
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("When did the harbour open?", "when"),
+    ("On what date did Putin say it?", "when"),
+    ("In what year did the war end?", "when"),
+    ("How many troops were sent?", "number"),
+    ("How long did the talks last?", "number"),
+    ("Who opened the harbour?", None),
+])
+def test_answer_kind(question: str, kind: str | None) -> None:
+    assert answer_kind(question) == kind
+
+
+@pytest.mark.parametrize(("text", "kind", "found"), [
+    ("Putin said so on Sept. 12 in Vladivostok.", "when", True),
+    ("The talks were held on Thursday.", "when", True),
+    ("It happened in 1994.", "when", True),
+    ("The may be true of Sept officials.", "when", False),
+    ("About 2,000 troops were sent.", "number", True),
+    ("Talks ended after about three hours.", "number", True),
+    ("Talks ended without a result.", "number", False),
+])
+def test_has_kind_reads_news_dates_and_numbers(text: str, kind: str, found: bool) -> None:
+    assert has_kind(text, kind) is found
+
+
+def test_cue_words_are_not_searched() -> None:
+    assert strip_cues("How many troops did Moscow send?") == "How troops did Moscow send?"
+    assert strip_cues("In what year did the war end?") == "In what did the war end?"
+
+
+def test_best_sentence_prefers_the_typed_sentence_and_reports_it() -> None:
+    body = "The harbour opened to ships. The harbour opened in 1887 after delays."
+    sentences = [(0, 28), (29, len(body))]
+    slots = [(0, 3, []), (4, 11, ["harbour"]), (12, 18, ["open"]),
+             (33, 40, ["harbour"]), (41, 47, ["open"])]
+    start, end, weight, typed = best_sentence(body, sentences, slots, {"harbour", "open"},
+                                              {"harbour": 2.0, "open": 1.0}, "when")
+    assert body[start:end].endswith("1887 after delays.") and weight == 3.0 and typed
+
+
+def test_weights_follow_the_cue_order() -> None:
+    params = RerankParams()
+    assert params.weights() == tuple(getattr(params, c) for c in CUES)
+    assert len(CUES) == 5
+
+
+def test_when_question_prefers_the_passage_whose_answer_sentence_has_the_date(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    # a.txt repeats the question's words; b.txt has them once, next to the date
+    (corpus / "a.txt").write_text(
+        "Port news\n\nThe new harbour opened with a ceremony, and the harbour opened its gates "
+        "to ships and the harbour opened a museum.\n\n" + FILLER + "\n", "utf-8")
+    (corpus / "b.txt").write_text(
+        "Town history\n\nThe new harbour opened on 12 March 1887 after years of delays.\n\n" + FILLER + "\n",
+        "utf-8")
+    hits = _ask(corpus, tmp_path, "When was the new harbour opened?")
+    assert "1887" in str(hits[0]["text"])
+    assert "1887" in str(hits[0]["answer"]["text"])  # type: ignore[index]
+
+
+def test_title_cue_is_the_share_of_question_weight_in_the_title(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = "The committee approved the new budget for the bridge repairs on Monday evening.\n"
+    (corpus / "a.txt").write_text("Football results\n\n" + text + "\n" + FILLER + "\n", "utf-8")
+    (corpus / "b.txt").write_text("Bridge repairs approved\n\n" + text + "\n" + FILLER + "\n", "utf-8")
+    index, _ = open_index(corpus, tmp_path / "ix")
+    searcher = Searcher(index)
+    title = CUES.index("title")
+    cues = {index.articles[int(index.passage_article[p])]["title"]: c[title]
+            for p, _, c in searcher.cue_table("bridge repairs", 10)}
+    assert cues == {"Football results": 0.0, "Bridge repairs approved": 1.0}
+    hits = _ask(corpus, tmp_path, "Which budget did the committee approve for the bridge repairs?")
+    assert hits[0]["title"] == "Bridge repairs approved"
