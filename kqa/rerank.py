@@ -28,6 +28,8 @@ _NUMBER = re.compile(
 _HOW = r"how (many|much|long|old|far|often|big|large|tall)"  # asks for a number
 _WHEN = re.compile(r"^\s*(when\b|(in |by |since |until |on )?what (year|decade|century|date|month|day)\b)", re.I)
 _HOW_MANY = re.compile(rf"\b{_HOW}\b|\bwhat (number|percentage|amount)\b", re.I)
+_PERCENTAGE = re.compile(r"\b(what|which) (percentage|proportion|share)\b|\bhow many per ?cent\b", re.I)
+_PERCENT = re.compile(rf"({_NUMBER.pattern})\s*(%|per ?cent\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,13 @@ def strip_cues(question: str) -> str:
 
 
 def answer_kind(question: str) -> str | None:
+    """What the answer looks like: "when" (a date), "percent" ("60 per cent"),
+    "number" (also for "how long": a duration is a number plus a unit, and
+    a number alone ranked better), or None (no cue)."""
     if _WHEN.search(question):
         return "when"
+    if _PERCENTAGE.search(question):
+        return "percent"
     if _HOW_MANY.search(question):
         return "number"
     return None
@@ -77,6 +84,8 @@ def has_kind(text: str, kind: str | None) -> bool:
         return bool(_YEAR.search(text) or _MONTH.search(text))
     if kind == "number":
         return bool(_NUMBER.search(text))
+    if kind == "percent":
+        return bool(_PERCENT.search(text))
     return False
 
 

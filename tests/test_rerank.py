@@ -29,6 +29,7 @@ def _ask(corpus: Path, tmp_path: Path, question: str) -> list[dict[str, object]]
     ("In what year did the war end?", "when"),
     ("How many troops were sent?", "number"),
     ("How long did the talks last?", "number"),
+    ("What percentage of the weapons came from Russia?", "percent"),
     ("Who opened the harbour?", None),
 ])
 def test_answer_kind(question: str, kind: str | None) -> None:
@@ -43,6 +44,9 @@ def test_answer_kind(question: str, kind: str | None) -> None:
     ("About 2,000 troops were sent.", "number", True),
     ("Talks ended after about three hours.", "number", True),
     ("Talks ended without a result.", "number", False),
+    ("Russia supplied 60 per cent of its arms.", "percent", True),
+    ("Turnout rose to 94%.", "percent", True),
+    ("Turnout rose by 60 votes.", "percent", False),
 ])
 def test_has_kind_reads_news_dates_and_numbers(text: str, kind: str, found: bool) -> None:
     assert has_kind(text, kind) is found
