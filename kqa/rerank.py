@@ -41,8 +41,8 @@ class RerankParams:
     proximity: float = 0.35  # x IDF of question-word pairs found within `window` words
     window: int = 3
     sentence: float = 0.25  # x question weight of the passage's best sentence
-    answer_type: float = 1.1  # "when" -> a date, "how many" -> a number, in the passage
-    answer_type_sentence: float = 2.65  # ... and in its answer sentence
+    answer_type: float = 1.15  # "when" -> a date, "how many" -> a number, in the passage
+    answer_type_sentence: float = 2.6  # ... and in its answer sentence
     title: float = 2.65  # x share of the question's weight found in the article title
     question_cues: bool = True  # drop answer-type words ("how *many*") from the query
     hyphen_parts_only: bool = True  # "Nagorno-Karabakh" counts once per part, not thrice
