@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import random
 import re
 import shutil
@@ -231,6 +232,35 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _binomial_p(wins: int, losses: int) -> float:
+    """Two-sided exact sign test (McNemar) on the questions the two disagree on."""
+    n = wins + losses
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(min(wins, losses) + 1)) / 2**n
+    return min(1.0, 2 * tail)
+
+
+def paired_table(rows: list[Row]) -> str:
+    """kqa against the best other system at R@1, question by question."""
+    lines = ["| data set | best peer at R@1 | kqa only | peer only | both / neither | sign test p |",
+             "|---|---|--:|--:|--:|--:|"]
+    for dataset in dict.fromkeys(r.dataset for r in rows):
+        mine = [r for r in rows if r.dataset == dataset]
+        kqa = next((r for r in mine if r.system == "kqa"), None)
+        peers = [r for r in mine if r.system != "kqa"]
+        if kqa is None or not peers:
+            continue
+        peer = max(peers, key=lambda r: (r.result.recall[1], r.result.mrr))
+        a = [x == 1 for x in kqa.ranks]
+        b = [x == 1 for x in peer.ranks]
+        wins = sum(x and not y for x, y in zip(a, b))
+        losses = sum(y and not x for x, y in zip(a, b))
+        same = len(a) - wins - losses
+        lines.append(f"| {dataset} | {peer.system} | {wins} | {losses} | {same} | {_binomial_p(wins, losses):.2g} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"sample {QUICK_SQUAD} SQuAD questions")
@@ -252,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             work.mkdir()
             asked[name], new = run_dataset(name, work, args.quick)
             rows.extend(new)
-    out = table(rows)
+    out = table(rows) + "\n\n" + paired_table(rows)
     if args.by_type:
         out += "".join("\n\n" + type_table(name, asked[name], rows) for name in names)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
