@@ -66,12 +66,18 @@ def strip_cues(question: str) -> str:
     return _CUE_WORDS.sub(lambda m: m.group(0).split()[0], question)
 
 
+_WHY = re.compile(r"^\s*why\b|\bfor what reason\b", re.I)
+_REASON = re.compile(r"\b(because|due to|owing to|as a result|in order to|so that|so as to|thanks to|caused by|since the|reason|aims? to|aimed at)\b", re.I)
+
+
 def answer_kind(question: str) -> str | None:
-    """What the answer looks like: "when" (a date), "percent" ("60 per cent"),
-    "number" (also for "how long": a duration is a number plus a unit, and
-    a number alone ranked better), or None (no cue)."""
+    """What the answer looks like: "when" (a date), "reason" ("because ..."
+    for "why"), "percent" ("60 per cent"), "number" (also for "how long": a
+    duration cue, number + unit, ranked worse than any number), or None."""
     if _WHEN.search(question):
         return "when"
+    if _WHY.search(question):
+        return "reason"
     if _PERCENTAGE.search(question):
         return "percent"
     if _HOW_MANY.search(question):
@@ -84,6 +90,8 @@ def has_kind(text: str, kind: str | None) -> bool:
         return bool(_YEAR.search(text) or _MONTH.search(text))
     if kind == "number":
         return bool(_NUMBER.search(text))
+    if kind == "reason":
+        return bool(_REASON.search(text))
     if kind == "percent":
         return bool(_PERCENT.search(text))
     return False

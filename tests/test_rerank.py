@@ -30,6 +30,7 @@ def _ask(corpus: Path, tmp_path: Path, question: str) -> list[dict[str, object]]
     ("How many troops were sent?", "number"),
     ("How long did the talks last?", "number"),
     ("What percentage of the weapons came from Russia?", "percent"),
+    ("Why did the talks fail?", "reason"),
     ("Who opened the harbour?", None),
 ])
 def test_answer_kind(question: str, kind: str | None) -> None:
@@ -47,6 +48,8 @@ def test_answer_kind(question: str, kind: str | None) -> None:
     ("Russia supplied 60 per cent of its arms.", "percent", True),
     ("Turnout rose to 94%.", "percent", True),
     ("Turnout rose by 60 votes.", "percent", False),
+    ("The talks failed because neither side moved.", "reason", True),
+    ("The talks failed on Monday.", "reason", False),
 ])
 def test_has_kind_reads_news_dates_and_numbers(text: str, kind: str, found: bool) -> None:
     assert has_kind(text, kind) is found
