@@ -99,7 +99,7 @@ def _fmt(m: tuple[float, float, float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--datasets", default="squad,bundled,mixed")
+    parser.add_argument("--datasets", default="squad,bundled,mixed,bundled-blind,mixed-blind")
     args = parser.parse_args(argv)
     names = [n for n in args.datasets.split(",") if n]
     if "squad" not in names:

@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, run_kqa
 
 QUESTIONS = ROOT / "tests" / "data" / "bundled_questions.jsonl"
+BLIND = ROOT / "tests" / "data" / "bundled_questions_blind.jsonl"
 
 
 def _eval(corpus: Path, index: Path, questions: Path, *extra: str):
@@ -21,14 +22,16 @@ def _count_lines(path: Path) -> int:
     return sum(1 for line in path.read_text("utf-8").splitlines() if line.strip())
 
 
-def test_bundled_questions_file_is_well_formed() -> None:
-    records = [json.loads(line) for line in QUESTIONS.read_text("utf-8").splitlines() if line.strip()]
+@pytest.mark.parametrize("path", [QUESTIONS, BLIND], ids=["tuned-on", "blind"])
+def test_bundled_questions_file_is_well_formed(path: Path) -> None:
+    records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     assert len(records) >= 40
-    docs = {p.stem for p in (ROOT / "corpus").glob("*.txt")}
-    assert {r["doc"] for r in records} == docs  # every article is covered
+    texts = {p.stem: p.read_text("utf-8") for p in (ROOT / "corpus").glob("*.txt")}
+    assert {r["doc"] for r in records} == set(texts)  # every article is covered
     for r in records:
         assert isinstance(r["q"], str) and r["q"].strip()
         assert r["answers"] and all(isinstance(a, str) and a.strip() for a in r["answers"])
+        assert any(a in texts[r["doc"]] for a in r["answers"]), r["q"]  # copied from the text
 
 
 def test_eval_json_on_bundled_questions(bundled_copy: Path, tmp_path: Path) -> None:
