@@ -42,7 +42,7 @@ class Query:
     terms: list[str]  # what is searched, corrections applied, duplicates kept
     corrections: dict[str, str] = field(default_factory=dict)
     phrases: list[Phrase] = field(default_factory=list)
-    kind: str | None = None  # "when" / "number" / None
+    kind: str | None = None  # kqa.rerank.answer_kind: "when", "reason", "percent", "number" or None
 
 
 def parse(

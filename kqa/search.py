@@ -190,6 +190,8 @@ class Searcher:
         """(passage, BM25, rerank cues) for the BM25 top n: what the rerank
         weights are fitted on (benchmarks/rerank_fit.py)."""
         q = self.query(question)
+        if n <= 0:
+            return []
         slots: dict[int, Slots] = {}
         pool, scores = self._candidates(q, n, None, slots)
         cues = self._cues(q, pool, slots)
@@ -235,7 +237,8 @@ class Searcher:
         answer sentence found on the way."""
         idf = self._idf_of(q.terms)
         query = set(q.terms)
-        total = sum(idf.get(t, 0.0) for t in query) or 1.0
+        # the title share uses IDF floored at 0: on tiny corpora BM25's IDF can be negative
+        total = sum(max(idf.get(t, 0.0), 0.0) for t in query)
         out = {}
         for p in pool:
             slots = self._slots(p, slots_of)
@@ -249,7 +252,7 @@ class Searcher:
                 max(weight, 0.0),
                 float(in_passage),
                 float(in_passage and typed),
-                sum(idf.get(t, 0.0) for t in self._title_terms(a) & query) / total,
+                sum(max(idf.get(t, 0.0), 0.0) for t in self._title_terms(a) & query) / total if total > 0 else 0.0,
             )
             out[p] = (cues, (s_start, s_end))
         return out
@@ -258,6 +261,8 @@ class Searcher:
         terms = self._titles.get(article)
         if terms is None:
             terms = self._titles[article] = set(self.analyzer.terms(self.index.articles[article]["title"]))
+            if len(self._titles) > 4096:
+                self._titles.pop(next(iter(self._titles)))
         return terms
 
     def _slots(self, pid: int, memo: dict[int, Slots]) -> Slots:

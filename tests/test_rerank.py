@@ -10,7 +10,7 @@ import pytest
 from conftest import run_kqa
 
 from kqa.indexer import open_index
-from kqa.rerank import CUES, RerankParams, answer_kind, best_sentence, has_kind, strip_cues
+from kqa.rerank import CUES, answer_kind, best_sentence, has_kind, strip_cues
 from kqa.search import Searcher
 
 FILLER = "Officials met again to discuss the harbour plan and the budget of the port authority."
@@ -30,6 +30,7 @@ def _ask(corpus: Path, tmp_path: Path, question: str) -> list[dict[str, object]]
     ("How many troops were sent?", "number"),
     ("How long did the talks last?", "number"),
     ("What percentage of the weapons came from Russia?", "percent"),
+    ("What percent of voters turned out?", "percent"),
     ("Why did the talks fail?", "reason"),
     ("Who opened the harbour?", None),
 ])
@@ -48,6 +49,11 @@ def test_answer_kind(question: str, kind: str | None) -> None:
     ("Russia supplied 60 per cent of its arms.", "percent", True),
     ("Turnout rose to 94%.", "percent", True),
     ("Turnout rose by 60 votes.", "percent", False),
+    ("Support fell by 5 percentage points.", "percent", True),
+    ("The Good Friday Agreement and the Sunday Times.", "when", False),
+    ("Mrs May said the plan may work.", "when", False),
+    ("Elections were held in May and again on Friday.", "when", True),
+    ("Talks resumed since the war began.", "reason", False),
     ("The talks failed because neither side moved.", "reason", True),
     ("The talks failed on Monday.", "reason", False),
 ])
@@ -70,38 +76,72 @@ def test_best_sentence_prefers_the_typed_sentence_and_reports_it() -> None:
     assert body[start:end].endswith("1887 after delays.") and weight == 3.0 and typed
 
 
-def test_weights_follow_the_cue_order() -> None:
-    params = RerankParams()
-    assert params.weights() == tuple(getattr(params, c) for c in CUES)
-    assert len(CUES) == 5
+def _filled(corpus: Path) -> None:
+    for i in range(6):  # enough other articles for the question's words to have a positive IDF
+        (corpus / f"f{i}.txt").write_text(
+            f"Filler {i}\n\nThe council discussed roads, schools and parks number {i} at length.\n", "utf-8")
 
 
-def test_when_question_prefers_the_passage_whose_answer_sentence_has_the_date(tmp_path: Path) -> None:
+def test_when_question_prefers_the_date_in_the_sentence_with_the_question_words(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     corpus.mkdir()
-    # a.txt repeats the question's words; b.txt has them once, next to the date
+    _filled(corpus)
+    # a.txt: higher BM25, and a date, but not in the sentence that matches the question
     (corpus / "a.txt").write_text(
-        "Port news\n\nThe new harbour opened with a ceremony, and the harbour opened its gates "
-        "to ships and the harbour opened a museum.\n\n" + FILLER + "\n", "utf-8")
+        "Port news\n\nThe new harbour was opened by the mayor with a ceremony for the new harbour. "
+        "Ships had been built there since 1850.\n\n" + FILLER + "\n", "utf-8")
     (corpus / "b.txt").write_text(
-        "Town history\n\nThe new harbour opened on 12 March 1887 after years of delays.\n\n" + FILLER + "\n",
-        "utf-8")
+        "Town history\n\nThe new harbour was opened in 1887 after years of delays and disputes "
+        "about money.\n\n" + FILLER + "\n", "utf-8")
     hits = _ask(corpus, tmp_path, "When was the new harbour opened?")
-    assert "1887" in str(hits[0]["text"])
+    assert "1887" in str(hits[0]["text"]) and hits[0]["bm25"] < hits[1]["bm25"]  # type: ignore[operator]
     assert "1887" in str(hits[0]["answer"]["text"])  # type: ignore[index]
+
+
+def test_percent_and_why_questions_find_their_kind_of_answer(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    _filled(corpus)
+    (corpus / "a.txt").write_text(
+        "Voters\n\nTurnout among voters in the northern region was high this time, officials said, "
+        "and turnout among voters rose again.\n\nTurnout among voters reached 64 per cent in the region.\n", "utf-8")
+    (corpus / "b.txt").write_text(
+        "Strike\n\nThe port strike was called off, the union said on its website.\n\n"
+        "The port strike was called off because the owners agreed to raise wages.\n", "utf-8")
+    assert "64 per cent" in str(_ask(corpus, tmp_path, "What percentage of voters turned out in the region?")[0]["text"])
+    assert "because" in str(_ask(corpus, tmp_path, "Why was the port strike called off?")[0]["text"])
+
+
+def _titles_corpus(corpus: Path) -> None:
+    corpus.mkdir()
+    text = "The committee approved the new budget for the bridge repairs on Monday evening.\n"
+    (corpus / "a.txt").write_text("Football results\n\n" + text + "\n" + FILLER + "\n", "utf-8")
+    (corpus / "b.txt").write_text(
+        "Bridge repairs approved\n\n" + text + "\nSteel was ordered.\n\n" + FILLER + "\n", "utf-8")
+
+
+def _title_cues(corpus: Path, index_dir: Path, question: str) -> dict[str, float]:
+    index, _ = open_index(corpus, index_dir)
+    title = CUES.index("title")
+    return {index.articles[int(index.passage_article[p])]["title"]: c[title]
+            for p, _, c in Searcher(index).cue_table(question, 10)}
 
 
 def test_title_cue_is_the_share_of_question_weight_in_the_title(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
-    corpus.mkdir()
-    text = "The committee approved the new budget for the bridge repairs on Monday evening.\n"
-    (corpus / "a.txt").write_text("Football results\n\n" + text + "\n" + FILLER + "\n", "utf-8")
-    (corpus / "b.txt").write_text("Bridge repairs approved\n\n" + text + "\n" + FILLER + "\n", "utf-8")
-    index, _ = open_index(corpus, tmp_path / "ix")
-    searcher = Searcher(index)
-    title = CUES.index("title")
-    cues = {index.articles[int(index.passage_article[p])]["title"]: c[title]
-            for p, _, c in searcher.cue_table("bridge repairs", 10)}
-    assert cues == {"Football results": 0.0, "Bridge repairs approved": 1.0}
+    _titles_corpus(corpus)
+    _filled(corpus)
+    assert _title_cues(corpus, tmp_path / "ix", "bridge repairs") == {
+        "Football results": 0.0, "Bridge repairs approved": 1.0}
     hits = _ask(corpus, tmp_path, "Which budget did the committee approve for the bridge repairs?")
     assert hits[0]["title"] == "Bridge repairs approved"
+
+
+def test_title_cue_stays_a_share_when_idf_is_negative(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    _titles_corpus(corpus)  # two articles: every question word is in most passages
+    # "steel" is in one passage (positive IDF), the rest in most (negative IDF)
+    cues = _title_cues(corpus, tmp_path / "ix", "steel bridge repairs")
+    assert cues and all(0.0 <= v <= 1.0 for v in cues.values())
+    index, _ = open_index(corpus, tmp_path / "ix")
+    assert Searcher(index).cue_table("bridge", 0) == []
