@@ -1,6 +1,6 @@
 """Fit the rerank weights (kqa.rerank.RerankParams) and check they generalise.
 
-    python benchmarks/rerank_fit.py [--folds 3] [--datasets squad,bundled,mixed]
+    python benchmarks/rerank_fit.py [--folds 3] [--datasets squad,bundled,mixed,bundled-blind,mixed-blind]
 
 The second stage scores a passage as BM25 + w . cues (kqa.rerank.CUES). This
 script collects, for every question, the BM25 top 30 with their cues and

@@ -35,6 +35,11 @@ _WHEN = re.compile(r"^\s*(when\b|(in |by |since |until |on )?what (year|decade|c
 _HOW_MANY = re.compile(rf"\b{_HOW}\b|\bwhat (number|percentage|amount)\b", re.I)
 _PERCENTAGE = re.compile(r"\b(what|which) (percentage|percent|proportion|share)\b|\bhow many per ?cent\b", re.I)
 _PERCENT = re.compile(rf"({_NUMBER.pattern})\s*(%|per ?cent\b|percentage points?\b)", re.I)
+_WHY = re.compile(r"^\s*why\b|\bfor what reason\b", re.I)
+_REASON = re.compile(
+    r"\b(because|due to|owing to|as a result|in order to|so that|so as to|thanks to|caused by|aims? to|aimed at)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class RerankParams:
     hyphen_parts_only: bool = True  # "Nagorno-Karabakh" counts once per part, not thrice
 
     def weights(self) -> tuple[float, ...]:
+        """The cue weights in CUES order, for the dot product with a passage's cues."""
         return tuple(getattr(self, cue) for cue in CUES)
 
 
@@ -63,7 +69,7 @@ CUES = ("proximity", "sentence", "answer_type", "answer_type_sentence", "title")
 
 
 _CUE_WORDS = re.compile(
-    rf"\b{_HOW}\b|\b(what|which) (year|kind|type|sort|percentage|number|amount)\b",
+    rf"\b{_HOW}\b|\b(what|which) (year|kind|type|sort|percentage|percent|number|amount)\b",
     re.I,
 )
 
@@ -71,13 +77,6 @@ _CUE_WORDS = re.compile(
 def strip_cues(question: str) -> str:
     """The question without words that only say what kind of answer is wanted."""
     return _CUE_WORDS.sub(lambda m: m.group(0).split()[0], question)
-
-
-_WHY = re.compile(r"^\s*why\b|\bfor what reason\b", re.I)
-_REASON = re.compile(
-    r"\b(because|due to|owing to|as a result|in order to|so that|so as to|thanks to|caused by|aims? to|aimed at)\b",
-    re.I,
-)
 
 
 def answer_kind(question: str) -> str | None:
