@@ -45,6 +45,9 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
                    help="index folder (default: index/ for the bundled corpus, else the user cache)")
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
                    help="show tracebacks for errors")
+    p.add_argument("--ranking", choices=("rerank", "bm25"), default=argparse.SUPPRESS if suppress else "rerank",
+                   help="rerank: BM25 then the answer cues (default); bm25: BM25 order only, "
+                        "to measure what the rerank does with `kqa eval`")
     return p
 
 
@@ -130,10 +133,12 @@ def _dispatch(args: argparse.Namespace) -> ExitCode:
 def _open(args: argparse.Namespace, rebuild: bool = False):  # noqa: ANN202 - Searcher
     from kqa.engine import Location, open_searcher
     from kqa.output import stderr_progress
+    from kqa.rerank import RerankParams
 
     where = Location.resolve(args.corpus, args.index)
     searcher, report = open_searcher(
-        where, rebuild=rebuild, progress=stderr_progress("kqa: indexing"), warn=_say
+        where, rebuild=rebuild, progress=stderr_progress("kqa: indexing"), warn=_say,
+        rerank=RerankParams.named(getattr(args, "ranking", "rerank")),
     )
     if report is not None:
         counts = searcher.index.manifest["counts"]

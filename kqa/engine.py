@@ -8,6 +8,7 @@ from pathlib import Path
 from kqa.errors import KqaError
 from kqa.indexer import BuildReport, Progress, Warn, open_index
 from kqa.locations import corpus_dir, index_dir
+from kqa.rerank import RerankParams
 from kqa.search import Searcher
 
 
@@ -34,9 +35,10 @@ def open_searcher(
     rebuild: bool = False,
     progress: Progress | None = None,
     warn: Warn | None = None,
+    rerank: RerankParams | None = None,
 ) -> tuple[Searcher, BuildReport | None]:
     """An up-to-date searcher (building or refreshing the index if needed)."""
     index, report = open_index(
         where.corpus, where.index, rebuild=rebuild, progress=progress, warn=warn
     )
-    return Searcher(index, str(where.corpus)), report
+    return Searcher(index, str(where.corpus), rerank), report

@@ -59,6 +59,17 @@ class RerankParams:
     question_cues: bool = True  # drop answer-type words ("how *many*") from the query
     hyphen_parts_only: bool = True  # "Nagorno-Karabakh" counts once per part, not thrice
 
+    @classmethod
+    def named(cls, ranking: str) -> RerankParams:
+        """`--ranking`: "rerank" (the defaults) or "bm25" (no cue weights: BM25
+        order), so users can measure with `kqa eval` what the rerank does on
+        their own corpus."""
+        if ranking == "bm25":
+            return cls(**{cue: 0.0 for cue in CUES})
+        if ranking == "rerank":
+            return cls()
+        raise ValueError(f"unknown ranking {ranking!r}")
+
     def weights(self) -> tuple[float, ...]:
         """The cue weights in CUES order, for the dot product with a passage's cues."""
         return tuple(getattr(self, cue) for cue in CUES)

@@ -145,3 +145,24 @@ def test_title_cue_stays_a_share_when_idf_is_negative(tmp_path: Path) -> None:
     assert cues and all(0.0 <= v <= 1.0 for v in cues.values())
     index, _ = open_index(corpus, tmp_path / "ix")
     assert Searcher(index).cue_table("bridge", 0) == []
+
+
+def test_ranking_bm25_orders_by_bm25_and_eval_measures_the_rerank(bundled_copy: Path, tmp_path: Path) -> None:
+    args = ("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"))
+    r = run_kqa(*args, "-q", "How many Russian peacekeepers are in Nagorno-Karabakh?", "-k", "10",
+                "--ranking", "bm25", "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    hits = [json.loads(line) for line in r.stdout.splitlines()]
+    assert all(h["score"] == h["bm25"] for h in hits)
+    assert [h["bm25"] for h in hits] == sorted((h["bm25"] for h in hits), reverse=True)
+    questions = str(Path(__file__).parent / "data" / "bundled_questions.jsonl")
+    plain = run_kqa(*args, "eval", questions, "--ranking", "bm25", "--format", "json")
+    full = run_kqa(*args, "eval", questions, "--format", "json")
+    assert plain.returncode == full.returncode == 0, plain.stderr + full.stderr
+    assert json.loads(full.stdout)["mrr"] > json.loads(plain.stdout)["mrr"]
+
+
+def test_unknown_ranking_is_a_usage_error(bundled_copy: Path, tmp_path: Path) -> None:
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", "Armenia",
+                "--ranking", "fancy")
+    assert r.returncode == 2 and "invalid choice" in r.stderr and "Traceback" not in r.stderr

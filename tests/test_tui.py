@@ -320,3 +320,18 @@ def test_app_from_args_takes_the_one_shot_options(bundled_copy: Path, tmp_path: 
     assert app_from_args(tui_args).top == 5
     with pytest.raises(KqaError, match="cannot read date"):
         app_from_args(argparse.Namespace(**{**vars(args), "since": "soon"}))
+
+
+async def test_ranking_option_reaches_the_app_searcher(bundled_copy: Path, tmp_path: Path) -> None:
+    import argparse
+
+    from kqa.tui.launch import app_from_args
+
+    args = argparse.Namespace(corpus=str(bundled_copy), index=str(tmp_path / "ix"), debug=False, ranking="bm25")
+    app = app_from_args(args)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.searcher is not None and not any(app.searcher.rerank.weights())
+        await ask(app, pilot, "Who hosted the January 11 meeting in Moscow?")
+        hits = app.query_one(ResultList).hits
+        assert hits and all(h.score == h.bm25 for h in hits)
