@@ -11,10 +11,13 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kqa import __version__
 from kqa.errors import ExitCode, KqaError
+
+if TYPE_CHECKING:
+    from kqa.search import Hit
 
 FORMATS = ("text", "json", "jsonl", "tsv")
 
@@ -81,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help='one {"q": "...", "answers": ["..."]} per line')
     p_eval.add_argument("-k", "--top", type=int, default=10, metavar="N", dest="eval_k",
                         help="passages per question (default 10)")
-    p_eval.add_argument("-f", "--format", choices=("text", "json"), default="text", dest="eval_format")
+    p_eval.add_argument("-f", "--format", choices=("text", "json", "jsonl"), default="text", dest="eval_format",
+                        help="text or json: the summary; jsonl: one line per question (rank of the first "
+                             "answering passage, the top passage), summary on stderr")
     sub.add_parser("tui", parents=[_common(True)], help="open the interactive app (the default)")
     return parser
 
@@ -247,18 +252,33 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
     import json
     from pathlib import Path
 
-    from kqa.evaluate import evaluate, load_questions
+    from kqa.evaluate import Question, evaluate, load_questions
 
     questions = load_questions(Path(args.questions))
     if args.eval_k < 1:
         raise KqaError("-k must be at least 1")
     _, searcher = _open(args)
+    last: list[Hit] = []
 
     def rank(question: str, k: int) -> tuple[list[str], str | None]:
-        hits = searcher.search(question, k)
-        return [h.text for h in hits], (hits[0].answer_text if hits else "")
+        last[:] = searcher.search(question, k)
+        return [h.text for h in last], (last[0].answer_text if last else "")
 
-    result = evaluate(rank, questions, args.eval_k, searcher.mean_passage_words())
+    def outcome(q: Question, first: int | None, sentence_ok: bool | None) -> None:
+        top = last[0] if last else None
+        print(json.dumps({
+            "q": q.q, "answers": list(q.answers), "doc": q.doc, "rank": first, "answer_sentence": sentence_ok,
+            "top": None if top is None else {k: v for k, v in top.record().items()
+                                             if k in ("title", "source", "date", "path", "text", "answer")},
+        }, ensure_ascii=False))
+
+    per_question = args.eval_format == "jsonl"
+    result = evaluate(rank, questions, args.eval_k, searcher.mean_passage_words(),
+                      outcome if per_question else None)
+    if per_question:
+        _say(f"{result.questions} questions: answer recall@1 {result.recall[1]:.3f}, "
+             f"@{result.k} {result.recall[result.k]:.3f}, MRR@{min(result.k, 10)} {result.mrr:.3f}")
+        return ExitCode.OK
     if args.eval_format == "json":
         print(json.dumps(result.as_dict(), indent=2))
         return ExitCode.OK

@@ -82,11 +82,16 @@ def first_answer_rank(texts: Sequence[str], answers: Sequence[str]) -> int | Non
 
 
 Ranker = Callable[[str, int], tuple[list[str], str | None]]
+# per question: the rank of the first answering passage (None: not in the top k)
+# and whether the marked sentence holds the answer (None: no sentence marked)
+Outcome = Callable[[Question, int | None, bool | None], None]
 
 
-def evaluate(rank: Ranker, questions: Sequence[Question], k: int, passage_words: float) -> EvalResult:
+def evaluate(rank: Ranker, questions: Sequence[Question], k: int, passage_words: float,
+             outcome: Outcome | None = None) -> EvalResult:
     """`rank(question, k)` returns the top-k passage texts and the top passage's
-    marked answer sentence (or None when the system marks none)."""
+    marked answer sentence (or None when the system marks none); `outcome`, if
+    given, hears how each question went (for `kqa eval --format jsonl`)."""
     cutoffs = sorted({c for c in CUTOFFS if c <= k} | {k})
     mrr_depth = min(k, 10)
     hits_at = {c: 0 for c in cutoffs}
@@ -103,9 +108,13 @@ def evaluate(rank: Ranker, questions: Sequence[Question], k: int, passage_words:
             for c in cutoffs:
                 hits_at[c] += r <= c
             rr += 1 / r if r <= mrr_depth else 0.0
+        sentence_ok = None
         if sentence is not None:
             marks_sentences = True
-            sentence_hits += first_answer_rank([sentence], question.answers) is not None
+            sentence_ok = first_answer_rank([sentence], question.answers) is not None
+            sentence_hits += sentence_ok
+        if outcome is not None:
+            outcome(question, r, sentence_ok)
     n = len(questions)
     times.sort()
     return EvalResult(

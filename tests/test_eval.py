@@ -10,6 +10,8 @@ import pytest
 
 from conftest import ROOT, run_kqa
 
+from kqa.evaluate import first_answer_rank
+
 QUESTIONS = ROOT / "tests" / "data" / "bundled_questions.jsonl"
 BLIND = ROOT / "tests" / "data" / "bundled_questions_blind.jsonl"
 
@@ -98,3 +100,21 @@ def test_eval_empty_questions_file(bundled_copy: Path, tmp_path: Path) -> None:
     r = _eval(bundled_copy, tmp_path / "ix", empty)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
+
+
+def test_eval_jsonl_has_one_line_per_question_agreeing_with_the_summary(bundled_copy: Path, tmp_path: Path) -> None:
+    per_question = _eval(bundled_copy, tmp_path / "ix", QUESTIONS, "--format", "jsonl")
+    summary = json.loads(_eval(bundled_copy, tmp_path / "ix", QUESTIONS, "--format", "json").stdout)
+    assert per_question.returncode == 0, per_question.stderr[-800:]
+    records = [json.loads(line) for line in per_question.stdout.splitlines()]
+    assert len(records) == summary["questions"] == _count_lines(QUESTIONS)
+    assert sum(r["rank"] == 1 for r in records) / len(records) == pytest.approx(summary["recall"]["@1"], abs=1e-4)
+    mrr = sum(1 / r["rank"] for r in records if r["rank"]) / len(records)
+    assert mrr == pytest.approx(summary["mrr"])
+    for r in records:
+        assert r["rank"] is None or 1 <= r["rank"] <= 10
+        assert r["top"]["title"] and r["top"]["text"] and "answer" in r["top"]
+        assert isinstance(r["answer_sentence"], bool)
+        # rank 1 exactly when the top passage holds an answer
+        assert (r["rank"] == 1) == (first_answer_rank([r["top"]["text"]], r["answers"]) == 1)
+    assert "answer recall@1" in per_question.stderr  # the summary goes to stderr, stdout stays jsonl
