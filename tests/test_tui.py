@@ -40,6 +40,7 @@ async def test_enter_shows_ranked_results_with_source_and_date(bundled_copy: Pat
         assert "Putin hosted" in top
         assert app.focused is results  # enter goes on to the results
         assert "5 results in" in text_of(app, "#status")
+        assert "BM25 order" not in text_of(app, "#status")  # the default ranking says nothing
 
 
 async def test_typing_pause_runs_the_latest_question_only(bundled_copy: Path, tmp_path: Path) -> None:
@@ -332,6 +333,7 @@ async def test_ranking_option_reaches_the_app_searcher(bundled_copy: Path, tmp_p
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert app.searcher is not None and not any(app.searcher.rerank.weights())
+        assert "BM25 order" in text_of(app, "#status")
         await ask(app, pilot, "Who hosted the January 11 meeting in Moscow?")
         hits = app.query_one(ResultList).hits
         assert hits and all(h.score == h.bm25 for h in hits)

@@ -14,7 +14,8 @@ def index_line(searcher: Searcher | None) -> str:
         return "no index yet"
     m = searcher.index.manifest
     counts = m.get("counts", {})
-    return f"{counts.get('articles', '?')} articles · {counts.get('passages', '?')} passages · index built {age(m.get('built_at'))}"
+    line = f"{counts.get('articles', '?')} articles · {counts.get('passages', '?')} passages · index built {age(m.get('built_at'))}"
+    return line if any(searcher.rerank.weights()) else line + " · BM25 order (--ranking bm25)"
 
 
 def answer_line(
