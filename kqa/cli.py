@@ -138,12 +138,11 @@ def _dispatch(args: argparse.Namespace) -> ExitCode:
 def _open(args: argparse.Namespace, rebuild: bool = False):  # noqa: ANN202 - Searcher
     from kqa.engine import Location, open_searcher
     from kqa.output import stderr_progress
-    from kqa.rerank import RerankParams
 
     where = Location.resolve(args.corpus, args.index)
     searcher, report = open_searcher(
         where, rebuild=rebuild, progress=stderr_progress("kqa: indexing"), warn=_say,
-        rerank=RerankParams.named(getattr(args, "ranking", "rerank")),
+        ranking=getattr(args, "ranking", "rerank"),
     )
     if report is not None:
         counts = searcher.index.manifest["counts"]

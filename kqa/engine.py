@@ -35,10 +35,11 @@ def open_searcher(
     rebuild: bool = False,
     progress: Progress | None = None,
     warn: Warn | None = None,
-    rerank: RerankParams | None = None,
+    ranking: str = "rerank",
 ) -> tuple[Searcher, BuildReport | None]:
-    """An up-to-date searcher (building or refreshing the index if needed)."""
+    """An up-to-date searcher (building or refreshing the index if needed);
+    `ranking` is the `--ranking` choice (see RerankParams.named)."""
     index, report = open_index(
         where.corpus, where.index, rebuild=rebuild, progress=progress, warn=warn
     )
-    return Searcher(index, str(where.corpus), rerank), report
+    return Searcher(index, str(where.corpus), RerankParams.named(ranking)), report

@@ -82,32 +82,38 @@ def _filled(corpus: Path) -> None:
             f"Filler {i}\n\nThe council discussed roads, schools and parks number {i} at length.\n", "utf-8")
 
 
-def test_when_question_prefers_the_date_in_the_sentence_with_the_question_words(tmp_path: Path) -> None:
+def _corpus(tmp_path: Path, a: str, b: str) -> Path:
+    """Articles a.txt and b.txt among filler articles."""
     corpus = tmp_path / "c"
     corpus.mkdir()
     _filled(corpus)
-    # a.txt: higher BM25, and a date, but not in the sentence that matches the question
-    (corpus / "a.txt").write_text(
+    (corpus / "a.txt").write_text(a, "utf-8")
+    (corpus / "b.txt").write_text(b, "utf-8")
+    return corpus
+
+
+def test_when_question_prefers_the_date_in_the_sentence_with_the_question_words(tmp_path: Path) -> None:
+    corpus = _corpus(
+        tmp_path,
+        # a.txt: higher BM25, and a date, but not in the sentence that matches the question
         "Port news\n\nThe new harbour was opened by the mayor with a ceremony for the new harbour. "
-        "Ships had been built there since 1850.\n\n" + FILLER + "\n", "utf-8")
-    (corpus / "b.txt").write_text(
+        "Ships had been built there since 1850.\n\n" + FILLER + "\n",
         "Town history\n\nThe new harbour was opened in 1887 after years of delays and disputes "
-        "about money.\n\n" + FILLER + "\n", "utf-8")
+        "about money.\n\n" + FILLER + "\n",
+    )
     hits = _ask(corpus, tmp_path, "When was the new harbour opened?")
     assert "1887" in str(hits[0]["text"]) and hits[0]["bm25"] < hits[1]["bm25"]  # type: ignore[operator]
     assert "1887" in str(hits[0]["answer"]["text"])  # type: ignore[index]
 
 
 def test_percent_and_why_questions_find_their_kind_of_answer(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    _filled(corpus)
-    (corpus / "a.txt").write_text(
+    corpus = _corpus(
+        tmp_path,
         "Voters\n\nTurnout among voters in the northern region was high this time, officials said, "
-        "and turnout among voters rose again.\n\nTurnout among voters reached 64 per cent in the region.\n", "utf-8")
-    (corpus / "b.txt").write_text(
+        "and turnout among voters rose again.\n\nTurnout among voters reached 64 per cent in the region.\n",
         "Strike\n\nThe port strike was called off, the union said on its website.\n\n"
-        "The port strike was called off because the owners agreed to raise wages.\n", "utf-8")
+        "The port strike was called off because the owners agreed to raise wages.\n",
+    )
     assert "64 per cent" in str(_ask(corpus, tmp_path, "What percentage of voters turned out in the region?")[0]["text"])
     assert "because" in str(_ask(corpus, tmp_path, "Why was the port strike called off?")[0]["text"])
 

@@ -10,7 +10,6 @@ from kqa.engine import Location, open_searcher
 from kqa.errors import ExitCode
 from kqa.indexer import BuildReport, Progress, Warn
 from kqa.locations import data_dir
-from kqa.rerank import RerankParams
 from kqa.search import Filters, Searcher
 from kqa.tui.app import KqaApp
 from kqa.tui.history import History
@@ -18,9 +17,9 @@ from kqa.tui.history import History
 HISTORY_FILE = "history.txt"
 
 
-def _open(where: Location, rerank: RerankParams | None, rebuild: bool, progress: Progress,
+def _open(where: Location, ranking: str, rebuild: bool, progress: Progress,
           warn: Warn) -> tuple[Searcher, BuildReport | None]:
-    return open_searcher(where, rebuild=rebuild, progress=progress, warn=warn, rerank=rerank)
+    return open_searcher(where, rebuild=rebuild, progress=progress, warn=warn, ranking=ranking)
 
 
 def create_app(
@@ -30,12 +29,12 @@ def create_app(
     filters: Filters | None = None,
     top: int = 5,
     history_path: Path | None = None,
-    rerank: RerankParams | None = None,
+    ranking: str = "rerank",
 ) -> KqaApp:
     """The app for a corpus; without `searcher` it opens (or builds) the index itself."""
     return KqaApp(
         searcher,
-        opener=partial(_open, where, rerank),
+        opener=partial(_open, where, ranking),
         history=History(history_path or data_dir() / HISTORY_FILE),
         filters=filters,
         top=top,
@@ -48,8 +47,7 @@ def app_from_args(args: argparse.Namespace) -> KqaApp:
     where = Location.resolve(getattr(args, "corpus", None), getattr(args, "index", None))
     filters = Filters.parse(getattr(args, "source", None), getattr(args, "since", None), getattr(args, "until", None))
     top = getattr(args, "top", 5) or 5
-    rerank = RerankParams.named(getattr(args, "ranking", None) or "rerank")
-    return create_app(where, filters=filters, top=max(1, top), rerank=rerank)
+    return create_app(where, filters=filters, top=max(1, top), ranking=getattr(args, "ranking", "rerank"))
 
 
 def run(args: argparse.Namespace) -> int:
