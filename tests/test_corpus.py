@@ -61,26 +61,33 @@ def test_bundled_corpus_has_five_articles_in_order() -> None:
     assert [r[:3] for r in rels] == ["000", "001", "002", "003", "004"]
 
 
+SOFIA = "https://sofiaglobe.com/2023/05/08/russia-main-obstacle-in-negotiations-between-armenia-and-azerbaijan/"
+GEO = "https://geopoliticsandempire.com/2022/11/26/russia-armenia-pashinyans-slap-in-putins-face/"
+
+
 @pytest.mark.parametrize(
-    ("key", "title", "source_", "author", "date"),
+    ("key", "title", "source_", "author", "date", "url"),
     [
-        ("000", "Armenia – Azerbaijan: Why Is Putin twisting Pashinyan’s arm?", "CDMedia", None, "2021-01-12"),
-        ("001", "Is this the end of Russian-Armenian friendship?", "Insight News Media", None, "2023-11"),
+        ("000", "Armenia – Azerbaijan: Why Is Putin twisting Pashinyan’s arm?", "CDMedia", None, "2021-01-12", None),
+        ("001", "Is this the end of Russian-Armenian friendship?", "Insight News Media", None, "2023-11", None),
         ("002", "Putin’s Tilt on Flashpoint Region Exposes Rift With Ally Armenia", "Bloomberg", None,
-         "2023-09-21"),
-        ("003", "Russia – main obstacle in negotiations between Armenia and Azerbaijan", "Igor Chalenko",
-         "Igor Chalenko", "2023-05"),
-        ("004", "004 31a18fd1f836a6dc", "Nikola Mikovic", "Nikola Mikovic", "2022-11"),
+         "2023-09-21", None),
+        ("003", "Russia – main obstacle in negotiations between Armenia and Azerbaijan", "The Sofia Globe",
+         "Igor Chalenko", "2023-05-08", SOFIA),
+        ("004", "Russia-Armenia: Pashinyan’s Slap in Putin’s Face", "Geopolitics & Empire", "Nikola Mikovic",
+         "2022-11-26", GEO),
     ],
 )
-def test_bundled_corpus_metadata(key: str, title: str, source_: str, author: str | None, date: str) -> None:
+def test_bundled_corpus_metadata(
+    key: str, title: str, source_: str, author: str | None, date: str, url: str | None
+) -> None:
     article = bundled()[key]
     assert article.title == title
     assert article.source == source_
     assert article.author == author
     assert article.date == date
     assert article.date_inferred is False
-    assert article.url is None
+    assert article.url == url
     assert article.extra == {}
     assert article.id == Path(article.relpath).stem
     assert article.line is None
