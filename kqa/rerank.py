@@ -56,6 +56,7 @@ class RerankParams:
     answer_type: float = 1.15  # the kind of answer asked for (answer_kind) is in the passage
     answer_type_sentence: float = 2.6  # ... and in its answer sentence
     title: float = 2.65  # x share of the question's weight found in the article title
+    article: float = 4.0  # x the article's BM25 for the question, the pool's best article = 1
     question_cues: bool = True  # drop answer-type words ("how *many*") from the query
     hyphen_parts_only: bool = True  # "Nagorno-Karabakh" counts once per part, not thrice
 
@@ -76,7 +77,7 @@ class RerankParams:
 
 
 # The cues a passage gets (kqa.search.Searcher computes them), in weight order.
-CUES = ("proximity", "sentence", "answer_type", "answer_type_sentence", "title")
+CUES = ("proximity", "sentence", "answer_type", "answer_type_sentence", "title", "article")
 
 
 _CUE_WORDS = re.compile(

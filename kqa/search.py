@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -137,7 +139,7 @@ class Searcher:
         self.analyzer = Analyzer(index.stems)
         self.rerank = rerank or RerankParams()
         self._bodies: dict[int, str] = {}
-        self._titles: dict[int, set[str]] = {}
+        self._titles: dict[int, Counter[str]] = {}
         self._speller: Speller | None = None
         self._spelled: dict[str, str | None] = {}
         self._queries: dict[str, Query] = {}
@@ -239,6 +241,9 @@ class Searcher:
         query = set(q.terms)
         # the title share uses IDF floored at 0: on tiny corpora BM25's IDF can be negative
         total = sum(max(idf.get(t, 0.0), 0.0) for t in query)
+        owner = np.asarray(self.index.passage_article)
+        ids = [self.index.vocab[t] for t in query if t in self.index.vocab]
+        article = self._article_match(ids, {int(owner[p]) for p in pool}) if self.rerank.article else {}
         out = {}
         for p in pool:
             slots = self._slots(p, slots_of)
@@ -247,20 +252,58 @@ class Searcher:
             s_start, s_end, weight, typed = best_sentence(
                 body, self.index.sentences(p) or [(start, end)], slots, query, idf, q.kind)
             in_passage = bool(q.kind) and has_kind(body[start:end], q.kind)
+            title = self._title_terms(a).keys() & query
             cues = (
                 proximity(slots, q.terms, idf, self.rerank.window),
                 max(weight, 0.0),
                 float(in_passage),
                 float(in_passage and typed),
-                sum(max(idf.get(t, 0.0), 0.0) for t in self._title_terms(a) & query) / total if total > 0 else 0.0,
+                sum(max(idf.get(t, 0.0), 0.0) for t in title) / total if total > 0 else 0.0,
+                article.get(a, 0.0),
             )
             out[p] = (cues, (s_start, s_end))
         return out
 
-    def _title_terms(self, article: int) -> set[str]:
+    def _article_match(self, ids: list[int], articles: set[int]) -> dict[int, float]:
+        """BM25 of the question over whole articles (k1 1.2, b 0.75), scaled
+        so the best article of the pool scores 1: a passage gains when its
+        article as a whole is about the question, not only the passage.
+        Title words, counted with every passage, are taken out here (the
+        title has its own cue)."""
+        ix = self.index
+        owner = np.asarray(ix.passage_article)
+        bounds, lengths = self._article_layout
+        n_articles, avg = len(ix.articles), float(lengths.mean()) or 1.0
+        arts = np.array(sorted(articles), dtype=np.int64)
+        totals = np.zeros(len(arts))
+        per_passage = [ix.params.title * int(bounds[a + 1] - bounds[a]) for a in arts.tolist()]
+        for t in ids:
+            lo, hi = int(ix.post_ptr[t]), int(ix.post_ptr[t + 1])
+            by_article = owner[ix.post_doc[lo:hi]]  # non-decreasing: postings are in passage order
+            df = int(np.count_nonzero(np.diff(by_article))) + 1
+            idf = math.log((n_articles - df + 0.5) / (df + 0.5) + 1)
+            cum = np.concatenate([[0], np.cumsum(ix.post_tf[lo:hi], dtype=np.int64)])
+            tf = (cum[np.searchsorted(by_article, arts + 1)] - cum[np.searchsorted(by_article, arts)]).astype(float)
+            term = ix.terms_by_id[t]
+            tf -= [self._title_terms(a)[term] * n for a, n in zip(arts.tolist(), per_passage)]
+            tf = np.maximum(tf, 0.0)
+            totals += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * lengths[arts] / avg))
+        best = float(totals.max()) if len(totals) else 0.0
+        return {int(a): float(v) / best if best > 0 else 0.0 for a, v in zip(arts, totals)}
+
+    @cached_property
+    def _article_layout(self) -> tuple[np.ndarray, np.ndarray]:
+        """First passage of each article (plus an end), and its length in words."""
+        owner = np.asarray(self.index.passage_article)
+        n = len(self.index.articles)
+        bounds = np.searchsorted(owner, np.arange(n + 1))
+        lengths = np.bincount(owner, weights=np.asarray(self.index.passage_words, dtype=float), minlength=n)
+        return bounds, lengths
+
+    def _title_terms(self, article: int) -> Counter[str]:
         terms = self._titles.get(article)
         if terms is None:
-            terms = self._titles[article] = set(self.analyzer.terms(self.index.articles[article]["title"]))
+            terms = self._titles[article] = Counter(self.analyzer.terms(self.index.articles[article]["title"]))
             if len(self._titles) > 4096:
                 self._titles.pop(next(iter(self._titles)))
         return terms

@@ -172,3 +172,47 @@ def test_unknown_ranking_is_a_usage_error(bundled_copy: Path, tmp_path: Path) ->
     r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", "Armenia",
                 "--ranking", "fancy")
     assert r.returncode == 2 and "invalid choice" in r.stderr and "Traceback" not in r.stderr
+
+
+def _article_cues(corpus: Path, index_dir: Path, question: str) -> dict[str, list[float]]:
+    index, _ = open_index(corpus, index_dir)
+    article = CUES.index("article")
+    out: dict[str, list[float]] = {}
+    for p, _, c in Searcher(index).cue_table(question, 20):
+        out.setdefault(index.articles[int(index.passage_article[p])]["relpath"], []).append(c[article])
+    return out
+
+
+def test_article_cue_favours_the_article_about_the_question(tmp_path: Path) -> None:
+    corpus = _corpus(
+        tmp_path,
+        # a.txt: one passage has all the question's words; the rest of the article is elsewhere
+        "Council notes\n\nThe new lighthouse keeper was appointed on Monday at the council meeting.\n\n"
+        + FILLER + "\n\nThe budget for roads and schools was approved after a long debate.\n\n"
+        "Parking fees in the town centre will rise in spring, and the market will move to the square.\n\n"
+        "The swimming pool closes for repairs in winter; the library keeps its opening hours.\n",
+        # b.txt: about the lighthouse and its keeper throughout; the answer says them once
+        "Coastal history\n\nThe lighthouse on the cape was built of granite and first lit in 1880 "
+        "by its first keeper, when ships still sailed past the lighthouse every day.\n\n"
+        "Its keeper lived in a small cottage beside the lighthouse for forty years, alone with "
+        "his dog and his books.\n\n"
+        "The keeper was appointed by the harbour board of the town, which also paid him a salary "
+        "every month.\n",
+    )
+    cues = _article_cues(corpus, tmp_path / "ix", "Who appointed the lighthouse keeper?")
+    assert set(cues["b.txt"]) == {1.0} and 0.0 < max(cues["a.txt"]) < 1.0
+    hits = _ask(corpus, tmp_path, "Who appointed the lighthouse keeper?")
+    assert hits[0]["path"].endswith("b.txt") and "harbour board" in str(hits[0]["text"])  # type: ignore[union-attr]
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "Who appointed the lighthouse keeper?",
+                "-k", "1", "--ranking", "bm25", "--format", "jsonl")
+    assert json.loads(r.stdout)["path"].endswith("a.txt")  # BM25 alone prefers the stray match
+
+
+def test_article_cue_leaves_out_the_title(tmp_path: Path) -> None:
+    corpus = _corpus(
+        tmp_path,
+        "Lighthouse keeper\n\nThe council met on Monday to discuss the budget for roads and schools.\n",
+        "Coastal history\n\nThe lighthouse keeper lived in a cottage on the cape for forty years.\n",
+    )
+    cues = _article_cues(corpus, tmp_path / "ix", "lighthouse keeper")
+    assert cues == {"a.txt": [0.0], "b.txt": [1.0]}  # a.txt is in the pool by its title only
