@@ -2,7 +2,8 @@
 
 BM25 treats a passage as a bag of words; a passage that answers the question
 usually has the question's words *together* (in one sentence, next to each
-other), comes from an article whose title is about the question, and holds
+other), comes from an article that is about the question (in its title and
+in its text as a whole, not in one stray paragraph), and holds
 the kind of answer asked for (a date for "when", a number for "how many", a
 percentage, a reason for "why"), best in the sentence holding the question's
 words. The cues are added to the BM25 score of the top candidates only, so
