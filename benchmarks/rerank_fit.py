@@ -35,7 +35,7 @@ from kqa.rerank import CUES, RerankParams  # noqa: E402
 from kqa.search import Searcher  # noqa: E402
 
 # Where the ascent starts: the hand-set weights before any fit (proximity 1.0,
-# best sentence 0.3, answer type 1.0; the two later cues at 0). The surface is
+# best sentence 0.3, answer type 1.0; the later cues at 0). The surface is
 # flat near the top, so the start matters more than the last digit of a weight.
 START = (1.0, 0.3, 1.0, 0.0, 0.0, 0.0)
 STEPS = (-2.0, -1.0, -0.5, -0.25, -0.1, -0.05, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0)

@@ -6,8 +6,9 @@ other), comes from an article that is about the question (in its title and
 in its text as a whole, not in one stray paragraph), and holds
 the kind of answer asked for (a date for "when", a number for "how many", a
 percentage, a reason for "why"), best in the sentence holding the question's
-words. The cues are added to the BM25 score of the top candidates only, so
-their cost stays flat whatever the corpus size.
+words. The cues are added to the BM25 score of the top candidates only: the
+passage cues cost the same whatever the corpus size; the article cue reads the
+question words' postings, as BM25 itself does.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class RerankParams:
     answer_type: float = 1.15  # the kind of answer asked for (answer_kind) is in the passage
     answer_type_sentence: float = 2.6  # ... and in its answer sentence
     title: float = 2.65  # x share of the question's weight found in the article title
-    article: float = 4.0  # x the article's BM25 for the question, the pool's best article = 1
+    article: float = 8.0  # x the article's BM25 for the question as a share of its maximum (swept: 4-24)
     question_cues: bool = True  # drop answer-type words ("how *many*") from the query
     hyphen_parts_only: bool = True  # "Nagorno-Karabakh" counts once per part, not thrice
 

@@ -21,6 +21,7 @@ from kqa.rerank import RerankParams, best_sentence, has_kind, proximity
 from kqa.spelling import Speller
 
 Slots = list[tuple[int, int, list[str]]]
+ARTICLE_K1, ARTICLE_B = 1.2, 0.75  # BM25 over whole articles (the article cue): the usual defaults
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,18 @@ class Filters:
         if self.until:
             parts.append(f"until {self.until}")
         return ", ".join(parts)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    """Store in a bounded cache, dropping the oldest entries. The app's
+    search worker and its UI thread share a Searcher, and a cancelled
+    worker may still be finishing: two evictions can race for one key."""
+    cache[key] = value
+    while len(cache) > limit:
+        try:
+            cache.pop(next(iter(cache)), None)
+        except (RuntimeError, StopIteration):  # changed under us by the other thread
+            break
 
 
 def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clear: str) -> str:
@@ -149,9 +162,7 @@ class Searcher:
         q = self._queries.get(question)
         if q is None:
             q = parse(question, self.analyzer, self.index.vocab, self._nearest, self.rerank)
-            if len(self._queries) > 64:
-                self._queries.pop(next(iter(self._queries)))
-            self._queries[question] = q
+            _remember(self._queries, question, q, 64)
         return q
 
     def query_terms(self, question: str) -> list[str]:
@@ -243,7 +254,7 @@ class Searcher:
         total = sum(max(idf.get(t, 0.0), 0.0) for t in query)
         owner = np.asarray(self.index.passage_article)
         ids = [self.index.vocab[t] for t in query if t in self.index.vocab]
-        article = self._article_match(ids, {int(owner[p]) for p in pool}) if self.rerank.article else {}
+        article = self._article_match(ids, {int(owner[p]) for p in pool}) if self.rerank.article and len(pool) > 1 else {}
         out = {}
         for p in pool:
             slots = self._slots(p, slots_of)
@@ -265,47 +276,63 @@ class Searcher:
         return out
 
     def _article_match(self, ids: list[int], articles: set[int]) -> dict[int, float]:
-        """BM25 of the question over whole articles (k1 1.2, b 0.75), scaled
-        so the best article of the pool scores 1: a passage gains when its
-        article as a whole is about the question, not only the passage.
-        Title words, counted with every passage, are taken out here (the
-        title has its own cue)."""
+        """BM25 of the question over whole articles, as a share of the most
+        the question could score (every word saturated): a passage gains when
+        its article as a whole is about the question, not only the passage.
+        The share does not depend on which other articles are candidates.
+        Title words, which the index counts with every passage, are taken
+        out (the title has its own cue), and so is a headline that is the
+        article's only text."""
         ix = self.index
         owner = np.asarray(ix.passage_article)
-        bounds, lengths = self._article_layout
-        n_articles, avg = len(ix.articles), float(lengths.mean()) or 1.0
+        bounds, lengths, n_articles, avg = self._article_layout
         arts = np.array(sorted(articles), dtype=np.int64)
-        totals = np.zeros(len(arts))
-        per_passage = [ix.params.title * int(bounds[a + 1] - bounds[a]) for a in arts.tolist()]
+        titles = [self._title_copies(a, int(bounds[a + 1] - bounds[a])) for a in arts.tolist()]
+        totals, ceiling = np.zeros(len(arts)), 0.0
         for t in ids:
             lo, hi = int(ix.post_ptr[t]), int(ix.post_ptr[t + 1])
             by_article = owner[ix.post_doc[lo:hi]]  # non-decreasing: postings are in passage order
             df = int(np.count_nonzero(np.diff(by_article))) + 1
             idf = math.log((n_articles - df + 0.5) / (df + 0.5) + 1)
+            ceiling += idf * (ARTICLE_K1 + 1)
             cum = np.concatenate([[0], np.cumsum(ix.post_tf[lo:hi], dtype=np.int64)])
             tf = (cum[np.searchsorted(by_article, arts + 1)] - cum[np.searchsorted(by_article, arts)]).astype(float)
             term = ix.terms_by_id[t]
-            tf -= [self._title_terms(a)[term] * n for a, n in zip(arts.tolist(), per_passage)]
-            tf = np.maximum(tf, 0.0)
-            totals += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * lengths[arts] / avg))
-        best = float(totals.max()) if len(totals) else 0.0
-        return {int(a): float(v) / best if best > 0 else 0.0 for a, v in zip(arts, totals)}
+            tf = np.maximum(tf - [self._title_terms(a)[term] * n for a, n in zip(arts.tolist(), titles)], 0.0)
+            norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * lengths[arts] / avg)
+            totals += idf * tf * (ARTICLE_K1 + 1) / (tf + norm)
+        return {int(a): float(v) / ceiling if ceiling > 0 else 0.0 for a, v in zip(arts, totals)}
+
+    def _title_copies(self, article: int, n_passages: int) -> int:
+        """How often the title's terms are in the article's passages on top
+        of its text: once per passage from the index, plus once when the
+        passages start with the title itself (a headline-only article, a
+        record whose title is its first line)."""
+        copies = self.index.params.title * n_passages
+        if n_passages:
+            first = int(np.searchsorted(np.asarray(self.index.passage_article), article))
+            _, start, _ = self.index.passage_span(first)
+            title = self.index.articles[article]["title"].strip()
+            if title and self._body(article)[start:].lstrip().startswith(title):
+                copies += 1
+        return copies
 
     @cached_property
-    def _article_layout(self) -> tuple[np.ndarray, np.ndarray]:
-        """First passage of each article (plus an end), and its length in words."""
+    def _article_layout(self) -> tuple[np.ndarray, np.ndarray, int, float]:
+        """First passage of each article (plus an end), its length in words,
+        and the number and mean length of the articles that have passages."""
         owner = np.asarray(self.index.passage_article)
         n = len(self.index.articles)
         bounds = np.searchsorted(owner, np.arange(n + 1))
         lengths = np.bincount(owner, weights=np.asarray(self.index.passage_words, dtype=float), minlength=n)
-        return bounds, lengths
+        used = int(np.count_nonzero(np.diff(bounds)))
+        return bounds, lengths, used, (float(lengths.sum()) / used if used else 1.0) or 1.0
 
     def _title_terms(self, article: int) -> Counter[str]:
         terms = self._titles.get(article)
         if terms is None:
-            terms = self._titles[article] = Counter(self.analyzer.terms(self.index.articles[article]["title"]))
-            if len(self._titles) > 4096:
-                self._titles.pop(next(iter(self._titles)))
+            terms = Counter(self.analyzer.terms(self.index.articles[article]["title"]))
+            _remember(self._titles, article, terms, 4096)
         return terms
 
     def _slots(self, pid: int, memo: dict[int, Slots]) -> Slots:
@@ -339,9 +366,8 @@ class Searcher:
     def _body(self, article: int) -> str:
         cached = self._bodies.get(article)
         if cached is None:
-            cached = self._bodies[article] = self.index.body(article)
-            if len(self._bodies) > 256:
-                self._bodies.pop(next(iter(self._bodies)))
+            cached = self.index.body(article)
+            _remember(self._bodies, article, cached, 256)
         return cached
 
     def mean_passage_words(self) -> float:
