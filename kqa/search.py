@@ -252,9 +252,10 @@ class Searcher:
         query = set(q.terms)
         # the title share uses IDF floored at 0: on tiny corpora BM25's IDF can be negative
         total = sum(max(idf.get(t, 0.0), 0.0) for t in query)
-        owner = np.asarray(self.index.passage_article)
-        ids = [self.index.vocab[t] for t in query if t in self.index.vocab]
-        article = self._article_match(ids, {int(owner[p]) for p in pool}) if self.rerank.article and len(pool) > 1 else {}
+        article: dict[int, float] = {}
+        if self.rerank.article and len(pool) > 1:
+            ids = [self.index.vocab[t] for t in sorted(query) if t in self.index.vocab]  # sorted: same sums every run
+            article = self._article_match(ids, {self.index.passage_span(p)[0] for p in pool})
         out = {}
         for p in pool:
             slots = self._slots(p, slots_of)
@@ -285,9 +286,10 @@ class Searcher:
         article's only text."""
         ix = self.index
         owner = np.asarray(ix.passage_article)
-        bounds, lengths, n_articles, avg = self._article_layout
+        _, lengths, n_articles, avg = self._article_layout
         arts = np.array(sorted(articles), dtype=np.int64)
-        titles = [self._title_copies(a, int(bounds[a + 1] - bounds[a])) for a in arts.tolist()]
+        titles = [self._title_copies(a) for a in arts.tolist()]
+        norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * lengths[arts] / avg)
         totals, ceiling = np.zeros(len(arts)), 0.0
         for t in ids:
             lo, hi = int(ix.post_ptr[t]), int(ix.post_ptr[t + 1])
@@ -299,18 +301,18 @@ class Searcher:
             tf = (cum[np.searchsorted(by_article, arts + 1)] - cum[np.searchsorted(by_article, arts)]).astype(float)
             term = ix.terms_by_id[t]
             tf = np.maximum(tf - [self._title_terms(a)[term] * n for a, n in zip(arts.tolist(), titles)], 0.0)
-            norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * lengths[arts] / avg)
             totals += idf * tf * (ARTICLE_K1 + 1) / (tf + norm)
         return {int(a): float(v) / ceiling if ceiling > 0 else 0.0 for a, v in zip(arts, totals)}
 
-    def _title_copies(self, article: int, n_passages: int) -> int:
+    def _title_copies(self, article: int) -> int:
         """How often the title's terms are in the article's passages on top
         of its text: once per passage from the index, plus once when the
         passages start with the title itself (a headline-only article, a
         record whose title is its first line)."""
-        copies = self.index.params.title * n_passages
-        if n_passages:
-            first = int(np.searchsorted(np.asarray(self.index.passage_article), article))
+        bounds = self._article_layout[0]
+        first, end = int(bounds[article]), int(bounds[article + 1])
+        copies = self.index.params.title * (end - first)
+        if end > first:
             _, start, _ = self.index.passage_span(first)
             title = self.index.articles[article]["title"].strip()
             if title and self._body(article)[start:].lstrip().startswith(title):
@@ -326,7 +328,8 @@ class Searcher:
         bounds = np.searchsorted(owner, np.arange(n + 1))
         lengths = np.bincount(owner, weights=np.asarray(self.index.passage_words, dtype=float), minlength=n)
         used = int(np.count_nonzero(np.diff(bounds)))
-        return bounds, lengths, used, (float(lengths.sum()) / used if used else 1.0) or 1.0
+        mean = float(lengths.sum()) / used if used else 0.0
+        return bounds, lengths, used, mean or 1.0
 
     def _title_terms(self, article: int) -> Counter[str]:
         terms = self._titles.get(article)
