@@ -285,3 +285,18 @@ def test_one_searcher_shared_by_two_threads(bundled_copy: Path, tmp_path: Path) 
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_article_cue_leaves_out_a_records_first_line_title(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    _filled(corpus)
+    records = [
+        {"text": "Lighthouse keeper\n\nThe council met on Monday to discuss the budget for roads and schools."},
+        {"title": "Coastal history", "text": "The lighthouse keeper lived in a cottage on the cape for forty years."},
+    ]
+    (corpus / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    index, _ = open_index(corpus, tmp_path / "ix")
+    cues = {index.articles[int(index.passage_article[p])]["title"]: c[CUES.index("article")]
+            for p, _, c in Searcher(index).cue_table("lighthouse keeper", 10)}
+    assert cues["Lighthouse keeper"] == 0.0 and cues["Coastal history"] > 0.0
