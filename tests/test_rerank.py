@@ -127,10 +127,11 @@ def _titles_corpus(corpus: Path) -> None:
         "Bridge repairs approved\n\n" + text + "\nSteel was ordered.\n\n" + FILLER + "\n", "utf-8")
 
 
-def _title_cues(corpus: Path, index_dir: Path, question: str) -> dict[str, float]:
+def _title_cues(corpus: Path, index_dir: Path, question: str, cue: str = "title") -> dict[str, float]:
+    """One cue of the BM25 top 10, by article title."""
     index, _ = open_index(corpus, index_dir)
-    title = CUES.index("title")
-    return {index.articles[int(index.passage_article[p])]["title"]: c[title]
+    which = CUES.index(cue)
+    return {index.articles[int(index.passage_article[p])]["title"]: c[which]
             for p, _, c in Searcher(index).cue_table(question, 10)}
 
 
@@ -296,7 +297,5 @@ def test_article_cue_leaves_out_a_records_first_line_title(tmp_path: Path) -> No
         {"title": "Coastal history", "text": "The lighthouse keeper lived in a cottage on the cape for forty years."},
     ]
     (corpus / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
-    index, _ = open_index(corpus, tmp_path / "ix")
-    cues = {index.articles[int(index.passage_article[p])]["title"]: c[CUES.index("article")]
-            for p, _, c in Searcher(index).cue_table("lighthouse keeper", 10)}
+    cues = _title_cues(corpus, tmp_path / "ix", "lighthouse keeper", "article")
     assert cues["Lighthouse keeper"] == 0.0 and cues["Coastal history"] > 0.0
