@@ -2,6 +2,7 @@
 same corpus folders and the same questions.
 
     python benchmarks/quality.py [--quick] [--datasets squad,bundled,mixed] [--out FILE]
+    python benchmarks/quality.py --questions MINE.jsonl [--corpus DIR] [--squad OTHER.json]
 
 How to read the table
 ---------------------
@@ -31,6 +32,13 @@ Data sets:
   (tests/data/bundled_questions_blind.jsonl) written after the ranking was
   tuned, by someone who saw neither the first set nor any system's results:
   a check that gains on the first set are not an echo of it.
+* --questions FILE (any number of times): your own labelled questions (the
+  `kqa eval` format) as extra data sets named after the file: on --corpus DIR
+  when given, else on the bundled corpus alone (NAME) and among the BBC
+  articles (NAME-mixed). Peers read the corpus's .txt/.md files.
+* --squad FILE: another SQuAD v1.1 JSON file (e.g. the other half of dev) for
+  the squad data set.
+With --questions, only the data sets named in --datasets run besides them.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -53,9 +62,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from datasets import SHARED, build_squad_corpus  # noqa: E402
+from datasets import SHARED, SQUAD_JSON, build_squad_corpus  # noqa: E402
 from peers import PEERS, Peer, mean_words, paragraphs  # noqa: E402
 
+from kqa.errors import KqaError  # noqa: E402
 from kqa.evaluate import (  # noqa: E402
     EvalResult, Question, Ranker, evaluate, first_answer_rank, load_questions,
 )
@@ -108,9 +118,12 @@ class KqaSystem:
         return float(words.mean()) if len(words) else 0.0
 
 
-def _squad(work: Path, quick: bool) -> tuple[Path, list[Question]]:
+Loader = Callable[[Path, bool], tuple[Path, list[Question]]]
+
+
+def _squad(work: Path, quick: bool, source: Path = SQUAD_JSON) -> tuple[Path, list[Question]]:
     corpus = work / "squad"
-    records = build_squad_corpus(corpus)
+    records = build_squad_corpus(corpus, source)
     questions = [
         Question(str(r["q"]).strip(), tuple(str(a) for a in r["answers"]), str(r["doc"]))  # type: ignore[attr-defined]
         for r in records
@@ -134,7 +147,11 @@ def _mixed(work: Path, quick: bool, questions: Path = QUESTIONS) -> tuple[Path, 
     return corpus, load_questions(questions)
 
 
-DATASETS: dict[str, Callable[[Path, bool], tuple[Path, list[Question]]]] = {
+def _own(work: Path, quick: bool, corpus: Path, questions: list[Question]) -> tuple[Path, list[Question]]:
+    return corpus, questions
+
+
+DATASETS: dict[str, Loader] = {
     "squad": _squad, "bundled": _bundled, "mixed": _mixed,
     "bundled-blind": lambda work, quick: _bundled(work, quick, BLIND_QUESTIONS),
     "mixed-blind": lambda work, quick: _mixed(work, quick, BLIND_QUESTIONS),
@@ -158,8 +175,8 @@ def _measure(rank: Ranker, questions: list[Question], words: float) -> tuple[Eva
     return result, [first_answer_rank(t, q.answers) for t, q in zip(seen, questions)]
 
 
-def run_dataset(name: str, work: Path, quick: bool) -> tuple[list[Question], list[Row]]:
-    corpus, questions = DATASETS[name](work, quick)
+def run_dataset(name: str, load: Loader, work: Path, quick: bool) -> tuple[list[Question], list[Row]]:
+    corpus, questions = load(work, quick)
     _log(f"[{name}] {len(questions)} questions, corpus {corpus}")
     rows: list[Row] = []
 
@@ -268,26 +285,65 @@ def paired_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def own_datasets(files: list[Path], corpus: Path | None) -> dict[str, Loader]:
+    """Data sets for --questions: each file on --corpus, or on the bundled
+    corpus alone and mixed into BBC (questions checked before any work)."""
+    if corpus is not None and not corpus.is_dir():
+        raise KqaError(f"--corpus: not a folder: {corpus}")
+    out: dict[str, Loader] = {}
+    for path in files:
+        questions = load_questions(path)
+        name = path.stem
+        while name in out or name in DATASETS:
+            name += "+"
+        if corpus is not None:
+            out[name] = partial(_own, corpus=corpus, questions=questions)
+        else:
+            out[name] = partial(_bundled, questions=path)
+            out[f"{name}-mixed"] = partial(_mixed, questions=path)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"sample {QUICK_SQUAD} SQuAD questions")
-    parser.add_argument("--datasets", default=",".join(ALL_DATASETS),
-                        help="comma-separated subset of: " + ", ".join(ALL_DATASETS))
+    parser.add_argument("--datasets",
+                        help="comma-separated subset of: " + ", ".join(ALL_DATASETS)
+                        + " (default: all, or none when --questions is given)")
+    parser.add_argument("--questions", type=Path, action="append", default=[], metavar="FILE",
+                        help="also measure these labelled questions (kqa eval format); repeatable")
+    parser.add_argument("--corpus", type=Path, metavar="DIR",
+                        help="corpus for --questions (default: the bundled corpus, alone and among BBC)")
+    parser.add_argument("--squad", type=Path, default=SQUAD_JSON, metavar="FILE",
+                        help="SQuAD v1.1 JSON for the squad data set (default: the shared dev part 1)")
     parser.add_argument("--by-type", action="store_true",
                         help="also print R@1 / R@5 per question type (when, who, how many, ...)")
     parser.add_argument("--out", type=Path, help="also write the table(s) to this file")
     args = parser.parse_args(argv)
-    names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    chosen = args.datasets if args.datasets is not None else "" if args.questions else ",".join(ALL_DATASETS)
+    names = [n.strip() for n in chosen.split(",") if n.strip()]
     unknown = [n for n in names if n not in DATASETS]
-    if unknown or not names:
-        parser.error(f"unknown data set(s): {', '.join(unknown) or '(none)'}")
+    if unknown:
+        parser.error(f"unknown data set(s): {', '.join(unknown)}")
+    loaders = {n: DATASETS[n] for n in names}
+    if "squad" in loaders:
+        if not args.squad.is_file():
+            parser.error(f"--squad: no such file: {args.squad}")
+        loaders["squad"] = partial(_squad, source=args.squad)
+    try:
+        loaders.update(own_datasets(args.questions, args.corpus))
+    except KqaError as exc:
+        parser.error(str(exc))
+    if not loaders:
+        parser.error("no data set to measure")
+    names = list(loaders)
     rows: list[Row] = []
     asked: dict[str, list[Question]] = {}
     with tempfile.TemporaryDirectory(prefix="kqa-quality-") as tmp:
         for name in names:
             work = Path(tmp) / name
             work.mkdir()
-            asked[name], new = run_dataset(name, work, args.quick)
+            asked[name], new = run_dataset(name, loaders[name], work, args.quick)
             rows.extend(new)
     out = table(rows) + "\n\n" + paired_table(rows)
     if args.by_type:
