@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import time
+import traceback
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
@@ -64,30 +65,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-q", "--question", metavar="QUESTION",
                         help="answer QUESTION and exit; '-' reads one question per line from stdin")
-    parser.add_argument("-k", "--top", type=int, default=5, metavar="N", help="number of passages (default 5)")
-    parser.add_argument("-f", "--format", choices=FORMATS, default="text",
-                        help="output format (default text)")
+    parser.add_argument("-k", "--top", type=int, metavar="N", help="number of passages (default 5)")
+    parser.add_argument("-f", "--format", choices=FORMATS, help="output format (default text)")
     parser.add_argument("--source", metavar="TEXT", help="only articles whose source contains TEXT")
     parser.add_argument("--since", metavar="DATE", help="only articles dated on or after DATE (YYYY[-MM[-DD]])")
     parser.add_argument("--until", metavar="DATE", help="only articles dated on or before DATE")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+    parser.add_argument("--color", choices=("auto", "always", "never"),
                         help="colour and emphasis in text output (default auto)")
     parser.add_argument("-V", "--version", action="version", version=f"kqa {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     p_index = sub.add_parser("index", parents=[_common(True)], help="build or refresh the index")
     p_index.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
     p_info = sub.add_parser("info", parents=[_common(True)], help="show corpus and index details")
-    p_info.add_argument("-f", "--format", choices=("text", "json"), default="text", dest="info_format")
+    p_info.add_argument("-f", "--format", choices=("text", "json"), dest="info_format")
     p_eval = sub.add_parser("eval", parents=[_common(True)],
                             help="measure answer recall/MRR on labelled questions (JSON Lines)")
     p_eval.add_argument("questions", metavar="QUESTIONS.jsonl",
-                        help='one {"q": "...", "answers": ["..."]} per line')
-    p_eval.add_argument("-k", "--top", type=int, default=10, metavar="N", dest="eval_k",
+                        help='one {"q": "...", "answers": ["..."]} per line (\'-\' reads stdin)')
+    p_eval.add_argument("-k", "--top", type=int, metavar="N", dest="eval_k",
                         help="passages per question (default 10)")
-    p_eval.add_argument("-f", "--format", choices=("text", "json", "jsonl"), default="text", dest="eval_format",
+    p_eval.add_argument("-f", "--format", choices=("text", "json", "jsonl"), dest="eval_format",
                         help="text or json: the summary; jsonl: one line per question (rank of the first "
                              "answering passage, the top passage), summary on stderr")
-    sub.add_parser("tui", parents=[_common(True)], help="open the interactive app (the default)")
+    p_tui = sub.add_parser("tui", parents=[_common(True)], help="open the interactive app (the default)")
+    p_tui.add_argument("-k", "--top", type=int, metavar="N", default=argparse.SUPPRESS, help="passages shown")
+    for flag, meta in (("--source", "TEXT"), ("--since", "DATE"), ("--until", "DATE")):
+        p_tui.add_argument(flag, metavar=meta, default=argparse.SUPPRESS, help="starting filter")
     return parser
 
 
@@ -98,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(_dispatch(args))
     except KqaError as exc:
         if debug:
-            raise
+            traceback.print_exc()  # the traceback, but the documented exit code
         _say(f"error: {exc}")
         return int(exc.code)
     except KeyboardInterrupt:
@@ -109,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.OK)
     except Exception as exc:  # last resort: one line, not a traceback
         if debug:
-            raise
+            traceback.print_exc()
         _say(f"error: unexpected {exc.__class__.__name__}: {exc} (run with --debug for details)")
         return int(ExitCode.ERROR)
 
@@ -123,7 +126,50 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+# Options of the top-level parser, and the subcommands that take each one
+# when given before the subcommand (`kqa -k 3 eval q.jsonl`).
+_GLOBAL_OPTIONS = {
+    "question": ("-q", ()),
+    "top": ("-k", ("eval", "tui")),
+    "format": ("--format", ("eval", "info")),
+    "source": ("--source", ("tui",)),
+    "since": ("--since", ("tui",)),
+    "until": ("--until", ("tui",)),
+    "color": ("--color", ()),
+}
+_SUB_FORMATS = {"eval": ("eval_format", ("text", "json", "jsonl")), "info": ("info_format", ("text", "json"))}
+
+
+def _settle_options(args: argparse.Namespace) -> None:
+    """Apply options given before a subcommand to it, refuse those it has no
+    use for (never drop them silently), then fill in the defaults."""
+    command = args.command
+    if command is not None:
+        for dest, (flag, takers) in _GLOBAL_OPTIONS.items():
+            if getattr(args, dest) is None:
+                continue
+            if command not in takers:
+                raise KqaError(f"{flag} does not apply to 'kqa {command}'")
+            if dest == "top" and command == "eval" and args.eval_k is None:
+                args.eval_k = args.top
+            if dest == "format":
+                sub_dest, allowed = _SUB_FORMATS[command]
+                if args.format not in allowed:
+                    raise KqaError(f"--format {args.format}: 'kqa {command}' writes {' or '.join(allowed)}")
+                if getattr(args, sub_dest) is None:
+                    setattr(args, sub_dest, args.format)
+    args.top = 5 if args.top is None else args.top
+    args.format = args.format or "text"
+    args.color = args.color or "auto"
+    if command == "eval":
+        args.eval_k = 10 if args.eval_k is None else args.eval_k
+        args.eval_format = args.eval_format or "text"
+    if command == "info":
+        args.info_format = args.info_format or "text"
+
+
 def _dispatch(args: argparse.Namespace) -> ExitCode:
+    _settle_options(args)
     if args.command == "index":
         return _cmd_index(args)
     if args.command == "info":
@@ -169,11 +215,12 @@ def _questions(arg: str) -> Iterator[str]:
 
 def _cmd_ask(args: argparse.Namespace) -> ExitCode:
     from kqa.output import Writer, use_color
+    from kqa.query import quoted_phrases
     from kqa.search import Filters, no_results_hint
 
     if args.top < 1:
         raise KqaError("-k must be at least 1")
-    if args.question != "-" and not args.question.strip():
+    if args.question != "-" and not args.question.strip(' \t\n"“”'):
         raise KqaError("the question is empty")
     filters = Filters.parse(args.source, args.since, args.until)
     _, searcher = _open(args)
@@ -193,7 +240,8 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
         writer.write(question, hits)
         if not hits and args.question != "-":
             known, unknown = searcher.known_terms(question)
-            _say("no results: " + no_results_hint(known, unknown, filters, "try without them"))
+            hint = no_results_hint(known, unknown, filters, "try without them", quoted_phrases(question))
+            _say("no results: " + hint)
     writer.close()
     return ExitCode.OK if found else ExitCode.NO_RESULTS
 

@@ -41,6 +41,7 @@ class EvalResult:
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
         d["recall"] = {f"@{c}": round(v, 4) for c, v in self.recall.items()}
+        d["mrr_at"] = min(self.k, 10)  # the cut-off "mrr" is measured at
         return d
 
 
@@ -49,25 +50,42 @@ def normalize(text: str) -> str:
 
 
 def load_questions(path: Path) -> list[Question]:
-    """Questions from JSON Lines `{"q": ..., "answers": [...], "doc"?: ...}`."""
+    """Questions from a JSON Lines file (`-` reads stdin)."""
     try:
-        lines = path.read_text("utf-8").splitlines()
+        if str(path) == "-":
+            import sys
+
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        else:
+            text = path.read_text("utf-8-sig")  # a BOM from a Windows editor is not a bad line
     except (OSError, UnicodeDecodeError) as exc:
         raise KqaError(f"cannot read questions from {path}: {exc}") from None
+    return parse_questions(text, "stdin" if str(path) == "-" else str(path))
+
+
+def parse_questions(text: str, name: str) -> list[Question]:
+    """Questions from JSON Lines `{"q": ..., "answers": [...], "doc"?: ...}`;
+    answers are non-empty strings (numbers are read as their text), "doc"
+    a string naming the article (kept with the results, not scored)."""
     out = []
-    for n, line in enumerate(lines, start=1):
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
-            q, answers = rec["q"], rec["answers"]
+            q, answers, doc = rec["q"], rec["answers"], rec.get("doc")
             if not isinstance(q, str) or not q.strip() or not isinstance(answers, list) or not answers:
                 raise ValueError
-            out.append(Question(q.strip(), tuple(str(a) for a in answers), rec.get("doc")))
-        except (ValueError, KeyError, TypeError):
-            raise KqaError(f"{path}:{n}: expected {{\"q\": \"...\", \"answers\": [\"...\"]}}") from None
+            texts = [str(a) for a in answers if isinstance(a, (str, int, float)) and not isinstance(a, bool)]
+            if len(texts) != len(answers) or not all(t.strip() for t in texts):
+                raise KqaError(f"{name}:{n}: every answer must be a non-empty string")
+            if doc is not None and not isinstance(doc, (str, int)):
+                raise KqaError(f"{name}:{n}: \"doc\" must be a string")
+            out.append(Question(q.strip(), tuple(texts), None if doc is None else str(doc)))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise KqaError(f"{name}:{n}: expected {{\"q\": \"...\", \"answers\": [\"...\"]}}") from None
     if not out:
-        raise KqaError(f"no questions in {path}")
+        raise KqaError(f"no questions in {name}")
     return out
 
 

@@ -9,12 +9,15 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from kqa.analysis import Analyzer, words
+from kqa.analysis import Analyzer, fold, words
 from kqa.rerank import RerankParams, answer_kind, strip_cues
 
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
 
-Phrase = list[str | None]  # one term per word; None (a stop word) matches any word
+# One entry per word: its term (matched like any searched word, so `peace deals`
+# finds `peace deal`), or for a stop word "=" + the word itself, matched exactly.
+Phrase = list[str]
+STOP_MARK = "="
 
 
 def quoted_phrases(question: str) -> list[str]:
@@ -43,6 +46,7 @@ class Query:
     corrections: dict[str, str] = field(default_factory=dict)
     phrases: list[Phrase] = field(default_factory=list)
     kind: str | None = None  # kqa.rerank.answer_kind: "when", "reason", "percent", "number" or None
+    typed: dict[str, str] = field(default_factory=dict)  # term -> the word the user typed for it
 
 
 def parse(
@@ -53,21 +57,26 @@ def parse(
     params: RerankParams,
 ) -> Query:
     searched = strip_cues(question) if params.question_cues else question
+    typed: dict[str, str] = {}
+    for start, end, slot in word_slots(analyzer, searched):
+        for t in slot:
+            typed.setdefault(t, searched[start:end])
     if params.hyphen_parts_only:
         terms = [t for _, _, slot in word_slots(analyzer, searched) for t in slot]
     else:
         terms = analyzer.terms(searched)
     fixes = _corrections(question, analyzer, set(terms), vocab, nearest)
     phrases = [
-        [fixes.get(slot[0], slot[0]) if slot else None for _, _, slot in word_slots(analyzer, p)]
+        [fixes.get(slot[0], slot[0]) if slot else STOP_MARK + fold(p[s:e]) for s, e, slot in word_slots(analyzer, p)]
         for p in quoted_phrases(question)
     ]
     return Query(
         text=question,
         terms=[fixes.get(t, t) for t in terms],
         corrections=fixes,
-        phrases=[p for p in phrases if any(p)],
+        phrases=[p for p in phrases if any(not t.startswith(STOP_MARK) for t in p)],
         kind=answer_kind(question),
+        typed=typed,
     )
 
 

@@ -16,7 +16,7 @@ from kqa.bm25 import score
 from kqa.dates import date_span, display_date, normalize_date
 from kqa.errors import KqaError
 from kqa.index import Index
-from kqa.query import Phrase, Query, parse, word_slots
+from kqa.query import STOP_MARK, Phrase, Query, parse, word_slots
 from kqa.rerank import RerankParams, best_sentence, has_kind, proximity
 from kqa.spelling import Speller
 
@@ -73,9 +73,13 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
             break
 
 
-def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clear: str) -> str:
+def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clear: str,
+                    phrases: list[str] | None = None) -> str:
     """Why nothing came back, and what to try instead (`clear` says how to
     drop the filters in the caller's interface)."""
+    if known and phrases and not unknown and not filters:
+        quoted = ", ".join(f'"{p}"' for p in phrases)
+        return f"no passage has {quoted} word for word: try without the quotes"
     if not known and not unknown:
         return "the question has only common words: add a name or a specific term"
     if not known:
@@ -173,9 +177,11 @@ class Searcher:
         return self.query(question).corrections
 
     def known_terms(self, question: str) -> tuple[list[str], list[str]]:
-        """Question terms the corpus has, and those it has not."""
-        terms = self.query_terms(question)
-        return [t for t in terms if t in self.index.vocab], [t for t in terms if t not in self.index.vocab]
+        """Question terms the corpus has (to highlight), and the words the
+        corpus has not, as the user typed them, once each (to report)."""
+        q = self.query(question)
+        unknown = dict.fromkeys(q.typed.get(t, t) for t in q.terms if t not in self.index.vocab)
+        return [t for t in q.terms if t in self.index.vocab], list(unknown)
 
     def _nearest(self, term: str) -> str | None:
         if term not in self._spelled:
@@ -224,7 +230,7 @@ class Searcher:
             candidates |= self._containing(t)
         if filters:
             candidates &= self._allowed(filters)[np.asarray(ix.passage_article)]
-        for term in {t for phrase in q.phrases for t in phrase if t}:
+        for term in {t for phrase in q.phrases for t in phrase if not t.startswith(STOP_MARK)}:
             candidates &= self._containing(ix.vocab.get(term))
         return self._pool(np.flatnonzero(candidates), scores, n, q.phrases, slots), scores
 
@@ -238,7 +244,7 @@ class Searcher:
         ranked = cands[np.lexsort((cands, -scores[cands]))]
         pool: list[int] = []
         for pid in ranked.tolist():
-            if self._has_phrases(self._slots(pid, slots), phrases):
+            if self._has_phrases(self._slots(pid, slots), phrases, self._body(self.index.passage_span(pid)[0])):
                 pool.append(pid)
                 if len(pool) == n:
                     break
@@ -345,14 +351,17 @@ class Searcher:
         return memo[pid]
 
     @staticmethod
-    def _has_phrases(slots: Slots, phrases: list[Phrase]) -> bool:
-        """Each phrase occurs word for word (a stop word matches any word)."""
-        seq = [terms for _, _, terms in slots]
+    def _has_phrases(slots: Slots, phrases: list[Phrase], body: str) -> bool:
+        """Each phrase occurs word for word: its words by their terms, its stop
+        words as written (`Putin the` does not match `Putin signaled`)."""
+        def fits(i: int, word: str) -> bool:
+            start, end, terms = slots[i]
+            if word.startswith(STOP_MARK):
+                return not terms and fold(body[start:end]) == word[1:]
+            return word in terms
+
         return all(
-            any(
-                all(w is None or w in seq[i + j] for j, w in enumerate(phrase))
-                for i in range(len(seq) - len(phrase) + 1)
-            )
+            any(all(fits(i + j, w) for j, w in enumerate(phrase)) for i in range(len(slots) - len(phrase) + 1))
             for phrase in phrases
         )
 

@@ -213,6 +213,25 @@ def test_quoted_phrase_is_matched_as_a_phrase(ask) -> None:
     assert len(loose.stdout.splitlines()) > len(texts)
 
 
+def test_a_stop_word_in_a_phrase_must_be_there_as_written(ask) -> None:
+    """`"Vladimir Putin the"` is not `Vladimir Putin signaled`; the content
+    words match by stem (`peace deals` finds `peace deal`)."""
+    none = ask("-q", '"Vladimir Putin the"')
+    assert none.returncode == 1 and none.stdout == ""
+    assert 'no passage has "Vladimir Putin the" word for word' in none.stderr
+    hit = ask("-q", '"Vladimir Putin to"', "-k", "10", "--format", "jsonl")
+    texts = [json.loads(line)["text"] for line in hit.stdout.splitlines()]
+    assert texts and all("Vladimir Putin to" in t for t in texts)
+    stemmed = ask("-q", '"peace deals"', "-k", "3", "--format", "jsonl")
+    assert stemmed.returncode == 0 and "peace deal" in json.loads(stemmed.stdout.splitlines()[0])["text"]
+
+
+def test_unknown_words_are_reported_as_typed_once_each(ask) -> None:
+    r = ask("-q", "xyzzy xyzzy corpXration")
+    assert r.returncode == 1
+    assert "(xyzzy, corpXration)" in r.stderr
+
+
 def test_corpus_that_is_a_file_or_has_no_articles_is_a_data_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Some text here.\n", "utf-8")
     r = run_kqa("-q", "text", "--corpus", str(tmp_path / "a.txt"), "--index", str(tmp_path / "ix"))

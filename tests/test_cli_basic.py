@@ -20,3 +20,31 @@ def test_question_on_copy_of_bundled_corpus_gives_sourced_jsonl(bundled_copy: Pa
     assert "Putin hosted" in top["text"]
     for key in ("query", "score", "doc_id", "title", "passage_id", "start", "end", "path"):
         assert key in top
+
+
+def test_debug_shows_the_traceback_but_keeps_the_exit_code(tmp_path: Path) -> None:
+    r = run_kqa("--debug", "--corpus", str(tmp_path / "missing"), "-q", "peace")
+    assert r.returncode == 2, r.returncode  # a usage/data error, not "no results" (1)
+    assert "Traceback" in r.stderr and "corpus folder not found" in r.stderr.splitlines()[-1]
+
+
+def test_an_empty_quoted_question_is_a_usage_error(bundled_copy: Path, tmp_path: Path) -> None:
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", '""')
+    assert r.returncode == 2 and "question is empty" in r.stderr
+
+
+def test_options_before_a_subcommand_that_takes_none_are_refused(bundled_copy: Path, tmp_path: Path) -> None:
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", "Putin", "index")
+    assert r.returncode == 2 and "-q does not apply to 'kqa index'" in r.stderr
+    assert not (tmp_path / "ix").exists()  # refused before any work
+
+
+def test_tui_subcommand_takes_the_starting_options() -> None:
+    from kqa.cli import _settle_options, build_parser
+
+    args = build_parser().parse_args(["tui", "-k", "7", "--source", "bloomberg", "--since", "2023"])
+    _settle_options(args)
+    assert (args.top, args.source, args.since, args.until) == (7, "bloomberg", "2023", None)
+    before = build_parser().parse_args(["-k", "4", "--until", "2022", "tui"])
+    _settle_options(before)
+    assert (before.top, before.until) == (4, "2022")

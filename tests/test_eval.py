@@ -70,8 +70,11 @@ def test_eval_reuses_index_and_agrees_between_formats(bundled_copy: Path, tmp_pa
 @pytest.mark.parametrize(
     "bad_line",
     ['{"q": "Who?", "answers": ["x"]', '{"q": "Who?"}',
-     '{"q": "", "answers": ["x"]}', '{"q": "Who?", "answers": []}'],
-    ids=["broken-json", "no-answers", "empty-question", "empty-answers"],
+     '{"q": "", "answers": ["x"]}', '{"q": "Who?", "answers": []}',
+     '{"q": "Who?", "answers": [""]}', '{"q": "Who?", "answers": [null]}', '{"q": "Who?", "answers": ["x", "  "]}',
+     '{"q": "Who?", "answers": ["x"], "doc": ["a"]}', '["Who?", ["x"]]'],
+    ids=["broken-json", "no-answers", "empty-question", "empty-answers",
+         "empty-answer-string", "null-answer", "blank-answer", "doc-not-a-string", "not-an-object"],
 )
 def test_eval_malformed_questions_file(bundled_copy: Path, tmp_path: Path, bad_line: str) -> None:
     bad = tmp_path / "bad.jsonl"
@@ -118,3 +121,32 @@ def test_eval_jsonl_has_one_line_per_question_agreeing_with_the_summary(bundled_
         # rank 1 exactly when the top passage holds an answer
         assert (r["rank"] == 1) == (first_answer_rank([r["top"]["text"]], r["answers"]) == 1)
     assert "answer recall@1" in per_question.stderr  # the summary goes to stderr, stdout stays jsonl
+
+
+def test_eval_reads_questions_from_stdin_and_a_bom_file(bundled_copy: Path, tmp_path: Path) -> None:
+    line = '{"q": "Who heads the Caucasus Institute in Yerevan?", "answers": ["Iskandaryan"], "doc": 1}\n'
+    piped = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
+                    "eval", "-", "--format", "json", input=line + line)
+    assert piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout)["questions"] == 2
+    bom = tmp_path / "bom.jsonl"
+    bom.write_bytes(b"\xef\xbb\xbf" + line.encode())  # as a Windows editor saves it
+    saved = _eval(bundled_copy, tmp_path / "ix", bom, "--format", "json")
+    assert saved.returncode == 0, saved.stderr
+    assert json.loads(saved.stdout)["recall"]["@1"] == 1.0
+
+
+def test_eval_takes_k_and_format_given_before_the_subcommand(bundled_copy: Path, tmp_path: Path) -> None:
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
+                "-k", "3", "--format", "json", "eval", str(QUESTIONS))
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert list(data["recall"]) == ["@1", "@3"] and data["mrr_at"] == 3
+
+
+@pytest.mark.parametrize("before", [["--source", "bloomberg"], ["--since", "2023"], ["-q", "who"],
+                                    ["--format", "tsv"], ["--color", "always"]])
+def test_eval_refuses_options_it_would_ignore(bundled_copy: Path, tmp_path: Path, before: list[str]) -> None:
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), *before, "eval", str(QUESTIONS))
+    assert r.returncode == 2 and r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 and before[0] in r.stderr
