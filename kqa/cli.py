@@ -262,6 +262,7 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     ix = searcher.index
     m = ix.manifest
     skipped = {rel: s["skipped"] for rel, s in m["sources"].items() if "skipped" in s}
+    skipped.update(m.get("unreachable", {}))
     bad_records = {rel: s["problems"] for rel, s in m["sources"].items() if s.get("problems")}
     info = {
         "corpus": str(where.corpus),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kqa import store
 from kqa.errors import KqaError
 from kqa.indexer import BuildReport, Progress, Warn, open_index
 from kqa.locations import corpus_dir, index_dir
@@ -26,7 +27,16 @@ class Location:
             raise KqaError(f"the corpus must be a folder of articles, not a file: {corpus}")
         if not corpus.is_dir():
             raise KqaError(f"corpus folder not found: {corpus}")
-        return cls(corpus, index_dir(corpus, index_arg))
+        index = index_dir(corpus, index_arg)
+        if index.resolve() == corpus.resolve():
+            raise KqaError(f"the index cannot be the corpus folder itself ({corpus}): use a subfolder or another folder")
+        if index.exists() and not index.is_dir():
+            raise KqaError(f"the index must be a folder, not a file: {index}")
+        foreign = store.foreign_entries(index)
+        if foreign:
+            raise KqaError(f"{index} is not a kqa index (it holds {', '.join(foreign[:3])}"
+                           f"{', ...' if len(foreign) > 3 else ''}): use an empty or new folder for --index")
+        return cls(corpus, index)
 
 
 def open_searcher(

@@ -122,7 +122,8 @@ def _build_locked(
     progress: Progress | None,
     warn: Warn,
 ) -> tuple[Index, BuildReport | None]:
-    files = list(scan(root, exclude=index_dir))  # rescan: the folder may have changed while we waited
+    unreachable: list[tuple[str, str]] = []
+    files = list(scan(root, exclude=index_dir, problems=unreachable))  # rescan: it may have changed while we waited
     sources = {f.relpath: f.signature for f in files}
     old: Index | None = None
     if not rebuild:
@@ -136,6 +137,9 @@ def _build_locked(
             old = None  # different analysis or parameters: nothing can be reused
     started = time.perf_counter()
     report = BuildReport()
+    for rel, reason in unreachable:
+        warn(f"skipped {root / rel}: {reason}")
+        report.skipped.append((rel, reason))
     docs, source_info, stems = _collect(root, files, params, old, report, progress, warn)
     if not docs:
         raise KqaError(f"no readable articles in {root} (.txt, .md or .jsonl files)")
@@ -144,6 +148,7 @@ def _build_locked(
         "built_at": time.time(),
         **_settings(params),
         "sources": source_info,
+        "unreachable": dict(unreachable),  # not in "sources": they have no signature to compare
         "counts": {"articles": len(docs), "passages": sum(len(d.passages) for d in docs)},
     }
     json_files, arrays = _assemble(docs, params, stems)

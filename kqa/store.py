@@ -60,6 +60,21 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def foreign_entries(index_dir: Path) -> list[str]:
+    """Entries of `index_dir` that kqa did not write: a folder holding any is
+    not an index, and kqa must not take it over."""
+    try:
+        names = sorted(p.name for p in index_dir.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    ours = {CURRENT, ".lock", ".gitignore"}
+    current = index_dir / CURRENT
+    return [
+        n for n in names
+        if not (n in ours or n.startswith("gen-")) or (n == CURRENT and not current.is_symlink())
+    ]
+
+
 def live_generation(index_dir: Path) -> Path:
     link = index_dir / CURRENT
     if not link.is_symlink() and not link.exists():
@@ -170,6 +185,7 @@ def _well_formed(m: dict[str, Any]) -> bool:
         and isinstance(counts, dict)
         and all(isinstance(counts.get(k), int) for k in ("articles", "passages"))
         and isinstance(sources, dict)
+        and isinstance(m.get("unreachable", {}), dict)
         and all(
             isinstance(info, dict)
             and isinstance(info.get("sig"), list)

@@ -282,3 +282,30 @@ def test_headline_only_article_and_unpunctuated_text(tmp_path: Path) -> None:
 def test_since_after_until_is_a_usage_error(ask) -> None:
     r = ask("-q", "Armenia", "--since", "2024", "--until", "2020")
     assert r.returncode == 2 and "is after --until" in r.stderr
+
+
+def test_index_in_the_corpus_folder_itself_is_refused(bundled_copy: Path) -> None:
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(bundled_copy), "-q", "Putin")
+    assert r.returncode == 2 and "cannot be the corpus folder itself" in r.stderr
+    assert not (bundled_copy / "current").exists()  # nothing written, so it cannot index itself
+
+
+def test_a_folder_that_is_not_an_index_is_never_taken_over(bundled_copy: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "current").write_text("my file\n", "utf-8")
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(mine), "-q", "Putin")
+    assert r.returncode == 2 and "is not a kqa index" in r.stderr and "current" in r.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["current"]
+    assert (mine / "current").read_text("utf-8") == "my file\n"
+    ok = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", "Putin")
+    again = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "index", "--rebuild")
+    assert ok.returncode == 0 and again.returncode == 0  # its own index folder is fine, of course
+
+
+def test_broken_links_are_reported_and_listed_by_info(bundled_copy: Path, tmp_path: Path) -> None:
+    (bundled_copy / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "index")
+    assert r.returncode == 0 and "gone.txt: broken link" in r.stderr
+    info = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "info")
+    assert "skipped    gone.txt: broken link" in info.stdout

@@ -154,6 +154,37 @@ def test_scan_skips_dangling_symlink(tmp_path: Path) -> None:
 
 # --- titles and headlines ----------------------------------------------------------------
 
+def test_scan_lists_a_file_reached_twice_once_by_its_own_path(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "story.txt").write_text("Text.\n", "utf-8")
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "a" / "story.txt")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("Elsewhere.\n", "utf-8")
+    (tmp_path / "b.txt").symlink_to(outside)
+    (tmp_path / "c.txt").symlink_to(outside)
+    found = list(scan(tmp_path))
+    assert sorted(s.relpath for s in found) == ["a/story.txt", "b.txt"]  # not alias.txt, not c.txt too
+    assert not found[0].path.is_symlink()
+
+
+def test_scan_reports_broken_links_and_unreadable_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "ok.txt").write_text("Text.\n", "utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text("Hidden.\n", "utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path):  # as if the folder were mode 000 (root reads those anyway)
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    problems: list[tuple[str, str]] = []
+    assert [s.relpath for s in scan(tmp_path, problems=problems)] == ["ok.txt"]
+    assert sorted(problems) == [("gone.txt", "broken link"), ("locked/", "unreadable folder (Permission denied)")]
+
+
 def test_headline_first_line_becomes_title_and_is_skipped(tmp_path: Path) -> None:
     a = load_one(tmp_path, "x.txt", "Putin hosts talks in Moscow\n\n" + BODY)
     assert a.title == "Putin hosts talks in Moscow"
