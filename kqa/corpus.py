@@ -98,6 +98,9 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, "\n".join(lines[i + 1 :])
 
 
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+|\s+#+\s*$")  # `# Title` in Markdown: the title is `Title`
+
+
 def _looks_like_headline(line: str, rest: str) -> bool:
     words = line.split()
     return (
@@ -125,7 +128,7 @@ def _text_article(relpath: str, text: str) -> Article:
         raise CorpusFileError("no article text")
     leading = len(body) - len(body.lstrip())
     first, _, rest = body.lstrip().partition("\n")
-    headline = first.strip() if _looks_like_headline(first, rest) else None
+    headline = _MD_HEADING.sub("", first).strip() if _looks_like_headline(first, rest) else None
     title = meta.get("title") or headline or _title_from_name(relpath)
     content_start = 0
     if headline and fold(headline) == fold(title):

@@ -72,6 +72,7 @@ def infer_date(text: str) -> str | None:
 
     Only dates with day, month and year count; an article is published on or
     after the latest event it dates, so this is a lower bound, kept to the month.
+    Dates after today are deadlines ("expires on 31 December 2045"), not events.
     """
     found: list[dt.date] = []
     for pattern in _TEXT_DATES:
@@ -80,6 +81,7 @@ def infer_date(text: str) -> str | None:
                 found.append(dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"])))
             except ValueError:
                 continue
+    found = [d for d in found if d <= dt.date.today()]
     if not found:
         return None
     latest = max(found)

@@ -191,6 +191,12 @@ def test_headline_first_line_becomes_title_and_is_skipped(tmp_path: Path) -> Non
     assert a.body[a.content_start :].lstrip() == BODY
 
 
+def test_markdown_heading_marks_are_not_part_of_the_title(tmp_path: Path) -> None:
+    a = load_one(tmp_path, "x.md", "# Ferrovia strike halts trains ##\n\n" + BODY)
+    assert a.title == "Ferrovia strike halts trains"
+    assert a.body[a.content_start :].lstrip() == BODY
+
+
 def test_headline_after_leading_blank_lines(tmp_path: Path) -> None:
     a = load_one(tmp_path, "x.txt", "\n\n  Putin hosts talks\n\n" + BODY)
     assert a.title == "Putin hosts talks"

@@ -108,3 +108,8 @@ def test_display_date_marks_inferred_and_unknown() -> None:
     assert display_date("2021-01-12", False) == "2021-01-12"
     assert display_date(None, False) == "unknown date"
     assert display_date("", True) == "unknown date"
+
+
+def test_infer_date_ignores_dates_after_today() -> None:
+    text = "They met on 3 March 2021. The lease will expire on 31 December 2045."
+    assert infer_date(text) == "2021-03"
