@@ -90,6 +90,7 @@ class KqaApp(App[int]):
         self._answer: KqaApp.Answered | None = None
         self.debounce = DEBOUNCE
         self._reindex_asked = False
+        self._refocus_results = False  # the list had the focus when it vanished
 
     # --- layout -----------------------------------------------------------
 
@@ -123,6 +124,7 @@ class KqaApp(App[int]):
 
     @on(Input.Changed, "#question")
     def _typed(self) -> None:
+        self._refocus_results = False  # the user is busy with the question now
         if self._timer is not None:
             self._timer.stop()
         if self.debounce <= 0:  # search on every keystroke
@@ -177,14 +179,18 @@ class KqaApp(App[int]):
         self._show_results(answer.hits, answer.spans)
         self._show_status()
         results = self.query_one("#results", ResultList)
-        if answer.hits and self._focus_results_for == answer.seq:
+        if answer.hits and (self._focus_results_for == answer.seq or self._refocus_results):
+            self._refocus_results = False
             results.focus()
         reader = self.query_one("#reader", Reader)
         if reader.display and answer.hits:
             self._read(answer.hits[0], focus=False)
 
     def _show_results(self, hits: list[Hit], spans: list[Spans]) -> None:
+        """Fill the list; when it (or the article) goes away with the focus in
+        it, the focus moves to the question so keys never go to a hidden widget."""
         results = self.query_one("#results", ResultList)
+        was_in_results = self._in_results()
         results.show(hits, spans)
         results.display = bool(hits)
         if hits:
@@ -193,6 +199,14 @@ class KqaApp(App[int]):
             self._notice(answer_line(self._answer.question, [], self._answer.known, self._answer.unknown, self.filters, 0.0, long=True))
         if not hits and self.query_one("#reader").display:
             self._close_reader()
+        if not hits and was_in_results:
+            self._refocus_results = True
+            self.query_one("#question").focus()
+
+    def _in_results(self) -> bool:
+        """Whether the list or the article has the focus (on the main screen,
+        which keeps its focus while a modal like the filter form is on top)."""
+        return isinstance(self.query_one("#question").screen.focused, (ResultList, ArticleScroll))
 
     def _notice(self, text: str | Content | None) -> None:
         notice = self.query_one("#notice", Static)

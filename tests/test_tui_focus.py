@@ -1,0 +1,40 @@
+"""Where the keyboard focus goes when lists and the article appear and disappear:
+never onto a hidden widget, and back where the user was when results return."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_tui_helpers import app_for, ask, settle
+
+from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList
+
+MOSCOW = "Who hosted the January 11 meeting in Moscow?"
+
+
+async def test_filter_without_results_moves_focus_to_question_and_back(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(app, pilot, "Armenia Azerbaijan")
+        results = app.query_one(ResultList)
+        assert app.focused is results
+        await pilot.press("ctrl+f", *"reuters", "enter")
+        await settle(app, pilot)
+        assert not results.display and isinstance(app.focused, QuestionBox)  # the list vanished: keys go to the question
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert results.hits and app.focused is results  # the results are back where the user was
+
+
+async def test_filter_without_results_while_reading_focuses_question(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "Armenia Azerbaijan")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.focused, ArticleScroll)
+        await pilot.press("ctrl+f", *"reuters", "enter")
+        await settle(app, pilot)
+        assert not app.query_one(Reader).display and isinstance(app.focused, QuestionBox)
+        await pilot.press("end", "x")
+        assert app.query_one(QuestionBox).value == "Armenia Azerbaijanx"  # keystrokes are not lost
