@@ -38,3 +38,43 @@ async def test_filter_without_results_while_reading_focuses_question(bundled_cop
         assert not app.query_one(Reader).display and isinstance(app.focused, QuestionBox)
         await pilot.press("end", "x")
         assert app.query_one(QuestionBox).value == "Armenia Azerbaijanx"  # keystrokes are not lost
+
+
+async def test_narrow_new_question_closes_the_article_and_shows_the_list(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("enter")
+        await pilot.pause()
+        reader, results = app.query_one(Reader), app.query_one(ResultList)
+        assert reader.display and isinstance(app.focused, ArticleScroll)
+        await pilot.press("slash", "ctrl+u", *"peacekeepers withdrawal", "enter")
+        await settle(app, pilot)
+        assert not reader.display  # below 110 columns the article covered the list
+        assert app.focused is results and results.region.area > 0
+        await pilot.press("escape")
+        assert isinstance(app.focused, QuestionBox)
+
+
+async def test_narrow_typing_a_question_while_reading_shows_the_list(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.debounce = 0.0
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("slash", "end", *" peace")
+        await settle(app, pilot)
+        assert not app.query_one(Reader).display and app.query_one(ResultList).region.area > 0
+        assert isinstance(app.focused, QuestionBox)  # typing keeps the focus
+
+
+async def test_narrow_list_focus_never_stays_under_the_article(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("enter")
+        await pilot.pause()
+        app.query_one(ResultList).focus()  # e.g. a click or a command moves the focus there
+        await pilot.pause()
+        assert not app.query_one(Reader).display and app.query_one(ResultList).region.area > 0

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -183,7 +183,12 @@ class KqaApp(App[int]):
             self._refocus_results = False
             results.focus()
         reader = self.query_one("#reader", Reader)
-        if reader.display and answer.hits:
+        if reader.display and not self._wide:  # narrow: the article covers the list, show the new list
+            in_article = isinstance(self.focused, ArticleScroll)
+            self._close_reader()
+            if in_article:
+                self._focus_results_or_question()
+        elif reader.display and answer.hits:
             self._read(answer.hits[0], focus=False)
 
     def _show_results(self, hits: list[Hit], spans: list[Spans]) -> None:
@@ -206,7 +211,22 @@ class KqaApp(App[int]):
     def _in_results(self) -> bool:
         """Whether the list or the article has the focus (on the main screen,
         which keeps its focus while a modal like the filter form is on top)."""
-        return isinstance(self.query_one("#question").screen.focused, (ResultList, ArticleScroll))
+        return isinstance(self._main_screen.focused, (ResultList, ArticleScroll))
+
+    @property
+    def _main_screen(self) -> Screen:
+        """The screen holding the question, list and article (not a modal on top)."""
+        return self.query_one("#question").screen
+
+    @property
+    def _wide(self) -> bool:
+        """Whether the list and the article fit side by side (>= 110 columns)."""
+        return self._main_screen.has_class("-wide")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Below 110 columns the article covers the list: a focused list must show."""
+        if isinstance(event.widget, ResultList) and not self._wide and self.query_one("#reader").display:
+            self._close_reader()
 
     def _notice(self, text: str | Content | None) -> None:
         notice = self.query_one("#notice", Static)
@@ -269,7 +289,7 @@ class KqaApp(App[int]):
     def action_back(self) -> None:
         focused = self.focused
         if isinstance(focused, ArticleScroll):
-            if not self.screen.has_class("-wide"):  # wide: the article stays as a live preview
+            if not self._wide:  # wide: the article stays as a live preview
                 self._close_reader()
             self._focus_results_or_question()
         elif isinstance(focused, ResultList):
