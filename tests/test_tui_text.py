@@ -49,9 +49,18 @@ def test_clean_keeps_offsets_and_newlines() -> None:
 def test_snippet_keeps_the_first_match_in_view() -> None:
     text = "word " * 200 + "needle " + "word " * 200
     start = text.index("needle")
-    window, spans = snippet(text, [(start, start + 6)], 120)
+    window, spans, answer = snippet(text, [(start, start + 6)], 120)
     assert len(window) <= 122 and window.startswith("…") and window.endswith("…")
-    assert [window[s:e] for s, e in spans] == ["needle"]
+    assert [window[s:e] for s, e in spans] == ["needle"] and answer is None
+
+
+def test_snippet_starts_near_the_answer_and_clips_it_to_the_window() -> None:
+    text = "word " * 100 + "The answer is here. " + "word " * 100
+    start = text.index("The answer")
+    window, _, answer = snippet(text, [], 120, (start, start + 19))
+    assert answer is not None and window[answer[0] : answer[1]] == "The answer is here."
+    _, _, long = snippet(text, [], 40, (start, len(text)))  # an answer longer than the window
+    assert long is not None and long[1] <= 41
 
 
 def test_history_file_is_deduplicated_and_capped(tmp_path: Path) -> None:

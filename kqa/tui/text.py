@@ -16,9 +16,9 @@ from kqa.safetext import clean
 from kqa.search import Hit
 
 MATCH_STYLE = "bold underline $text-warning"
-ANSWER_STYLE = "bold"
-"""The sentence the searcher picked as the answer, inside the marked passage."""
 """Matched question words: bold + underline so they still show with NO_COLOR."""
+ANSWER_STYLE = "bold"
+"""The sentence the searcher picked as the answer, in the list and the reader."""
 
 
 def plain(text: str) -> Content:
@@ -35,28 +35,34 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], offset: int = 0) ->
 
 
 def snippet(
-    text: str, spans: list[tuple[int, int]], limit: int, focus: int | None = None
-) -> tuple[str, list[tuple[int, int]]]:
-    """At most ~`limit` chars of `text` on one line, from near `focus` (the
-    answer sentence) or else around the first match.
+    text: str, spans: list[tuple[int, int]], limit: int, answer: tuple[int, int] | None = None
+) -> tuple[str, list[tuple[int, int]], tuple[int, int] | None]:
+    """At most ~`limit` chars of `text` on one line, from near the `answer`
+    sentence (start, end in `text`) or else around the first match.
 
-    Returns the window and the spans inside it (re-based), so a long passage
-    still shows in a few lines why it matched.
+    Returns the window, the spans inside it and the part of the answer inside
+    it (both re-based), so a long passage still shows in a few lines why it
+    matched and where its answer is.
     """
     flat = text.replace("\n", " ")
     if len(flat) <= limit:
-        return flat, spans
-    first = focus if focus is not None else spans[0][0] if spans else 0
-    lo = max(0, min(first - limit // 8, len(flat) - limit))
-    if lo > 0 and (space := flat.find(" ", lo, first)) != -1:
-        lo = space + 1
-    hi = min(len(flat), lo + limit)
-    if hi < len(flat) and (space := flat.rfind(" ", lo, hi)) > lo:
-        hi = space
-    prefix = "…" if lo else ""
-    window = prefix + flat[lo:hi] + ("…" if hi < len(flat) else "")
+        lo, hi, prefix, window = 0, len(flat), "", flat
+    else:
+        first = answer[0] if answer is not None else spans[0][0] if spans else 0
+        lo = max(0, min(first - limit // 8, len(flat) - limit))
+        if lo > 0 and (space := flat.find(" ", lo, first)) != -1:
+            lo = space + 1
+        hi = min(len(flat), lo + limit)
+        if hi < len(flat) and (space := flat.rfind(" ", lo, hi)) > lo:
+            hi = space
+        prefix = "…" if lo else ""
+        window = prefix + flat[lo:hi] + ("…" if hi < len(flat) else "")
     shift = lo - len(prefix)
-    return window, [(s - shift, e - shift) for s, e in spans if s >= lo and e <= hi]
+    inside = [(s - shift, e - shift) for s, e in spans if s >= lo and e <= hi]
+    shown = None
+    if answer is not None and max(answer[0], lo) < min(answer[1], hi):
+        shown = (max(answer[0], lo) - shift, min(answer[1], hi) - shift)
+    return window, inside, shown
 
 
 def citation(hit: Hit) -> str:

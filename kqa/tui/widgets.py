@@ -46,11 +46,15 @@ class QuestionBox(Input):
 
 
 def hit_prompt(hit: Hit, spans: Spans) -> Content:
-    """One result: rank, title, source, date, score, then the passage."""
+    """One result: rank, title, source, date, score, then the passage with
+    its answer sentence marked."""
     a = hit.article
     date_style = "italic $text-muted" if a.get("date_inferred") else "$text-muted"
-    focus = hit.answer_start - hit.start if hit.answer_end > hit.answer_start else None
-    window, inside = snippet(hit.text, spans, SNIPPET_CHARS, focus)
+    answer = (hit.answer_start - hit.start, hit.answer_end - hit.start) if hit.answer_end > hit.answer_start else None
+    window, inside, shown = snippet(hit.text, spans, SNIPPET_CHARS, answer)
+    passage = highlighted(window, inside)
+    if shown is not None:  # the answer sentence, as the reader marks it, under the matched words
+        passage = passage.stylize_before(ANSWER_STYLE, *shown)
     return Content.assemble(
         (f"{hit.rank:>2}. ", "bold $text-accent"),
         (clean(a["title"] or a["id"]), "bold"),
@@ -60,7 +64,7 @@ def hit_prompt(hit: Hit, spans: Spans) -> Content:
         (hit.date_label, date_style),
         (f" · score {hit.score:.2f}", "$text-muted"),
         "\n",
-        highlighted(window, inside),
+        passage,
     )
 
 

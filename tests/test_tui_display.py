@@ -1,0 +1,36 @@
+"""What the screen shows: the answer marked in the list, small terminals, long notices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.content import Content
+from test_tui_helpers import app_for, ask
+
+from kqa.tui.text import ANSWER_STYLE, MATCH_STYLE
+from kqa.tui.widgets import ResultList
+
+MOSCOW = "Who hosted the January 11 meeting in Moscow?"
+
+
+def styled(content: Content, style: str) -> set[int]:
+    """The character offsets that carry `style`."""
+    return {i for span in content.spans if str(span.style) == style for i in range(span.start, span.end)}
+
+
+async def test_result_list_marks_the_answer_sentence_and_the_words(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        results = app.query_one(ResultList)
+        hit = results.hits[0]
+        prompt = results.get_option_at_index(0).prompt
+        assert isinstance(prompt, Content)
+        answer = " ".join(hit.answer_text.split())
+        at = prompt.plain.index(answer[:40])
+        answer_chars = styled(prompt, ANSWER_STYLE)
+        assert set(range(at, at + 40)) <= answer_chars  # the answer sentence is marked...
+        passage_at = prompt.plain.rindex("\n") + 1
+        assert at - passage_at > 5 and not answer_chars & set(range(passage_at, at - 1))  # ... not the words before it
+        marked = {prompt.plain[s.start : s.end] for s in prompt.spans if str(s.style) == MATCH_STYLE}
+        assert {"hosted", "January"} <= marked  # ... and the question words still are
