@@ -394,7 +394,10 @@ class KqaApp(App[int]):
         self.query_one("#status", Static).update(Content(" │ ").join(Content(p) if isinstance(p, str) else p for p in parts))
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
+        """F1 toggles the help (the app's F1 has priority over the screen's)."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
             self.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
