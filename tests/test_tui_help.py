@@ -6,6 +6,7 @@ from pathlib import Path
 
 from test_tui_helpers import app_for
 
+from kqa.tui.app import KqaApp
 from kqa.tui.screens import HelpScreen
 
 
@@ -17,3 +18,24 @@ async def test_f1_opens_and_closes_help(bundled_copy: Path, tmp_path: Path) -> N
         await pilot.press("f1")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+def screen_text(app: KqaApp) -> str:
+    """What the terminal shows, line by line."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+async def test_help_scrolls_and_wraps_on_a_small_terminal(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "Asking" in screen_text(app) and "ctrl+q" not in screen_text(app)
+        await pilot.press("end")  # the keyboard scrolls the help
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Everywhere" in shown and "ctrl+q" in shown and "quit" in shown
+        lines = [line for line in shown.splitlines() if line.strip()]
+        joined = " ".join(" ".join(line.strip("│ ").split()) for line in lines)
+        assert "copy the passage with title, source and date" in joined  # wrapped, not cut
+        assert all(region.right <= 60 for region in (w.region for w in app.screen.query("*")) if region)

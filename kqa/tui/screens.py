@@ -7,47 +7,59 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from kqa.errors import KqaError
 from kqa.search import Filters
 
-KEYS = """\
-[b]Asking[/]
-  type              results follow as you type
-  enter             run now and go to the results
-  up / down         earlier questions (in the question box)
-  tab / shift+tab   move between question, results and article
-  /                 back to the question box
-
-[b]Results and article[/]
-  up / down, j / k  move through results, scroll the article
-  enter / click     read the whole article at the passage
-  escape            back: article → results → question
-  ctrl+o            show / hide the reading pane
-
-[b]Everywhere[/]
-  ctrl+f            filters: source, dates, number of results
-  ctrl+l            clear the filters
-  ctrl+y            copy the passage with title, source and date
-  ctrl+r            refresh the index from the corpus folder
-  ctrl+p            command palette (reindex, theme, ...)
-  f1 or ?           this help          ctrl+q  quit
-"""
+KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Asking", [
+        ("type", "results follow as you type"),
+        ("enter", "run now and go to the results"),
+        ("up / down", "earlier questions (in the question box)"),
+        ("tab / shift+tab", "move between question, results and article"),
+        ("/", "back to the question box"),
+    ]),
+    ("Results and article", [
+        ("up / down, j / k", "move through results, scroll the article"),
+        ("enter / click", "read the whole article at the passage"),
+        ("escape", "back: article → results → question"),
+        ("ctrl+o", "show / hide the reading pane"),
+    ]),
+    ("Everywhere", [
+        ("ctrl+f", "filters: source, dates, number of results"),
+        ("ctrl+l", "clear the filters"),
+        ("ctrl+y", "copy the passage with title, source and date"),
+        ("ctrl+r", "refresh the index from the corpus folder"),
+        ("ctrl+p", "command palette (reindex, theme, ...)"),
+        ("f1", "this help (? too, outside the question box)"),
+        ("ctrl+q", "quit"),
+    ]),
+]
+"""Every key, by where it works: (section, [(key, what it does)])."""
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key on one page; any of escape, ?, f1 or q closes it."""
+    """Every key on one page; any of escape, ?, f1 or q closes it.
+
+    The page scrolls (arrows, page keys, home/end) and the descriptions wrap,
+    so every key is reachable on a small terminal.
+    """
 
     BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", id="help.close")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box") as box:
+        with VerticalScroll(id="help-box") as box:
             box.border_title = "kqa keys"
             box.border_subtitle = "escape closes"
-            yield Static(KEYS, id="help-text")
+            for section, keys in KEYS:
+                yield Static(section, classes="help-section")
+                for key, what in keys:
+                    with Horizontal(classes="help-row"):
+                        yield Static(key, classes="help-key", markup=False)
+                        yield Static(what, classes="help-what", markup=False)
 
 
 @dataclass(frozen=True)
