@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.content import Content
-from test_tui_helpers import app_for, ask
+from test_tui_helpers import app_for, ask, screen_text
 
 from kqa.tui.text import ANSWER_STYLE, MATCH_STYLE
 from kqa.tui.widgets import ResultList
@@ -34,3 +34,14 @@ async def test_result_list_marks_the_answer_sentence_and_the_words(bundled_copy:
         assert at - passage_at > 5 and not answer_chars & set(range(passage_at, at - 1))  # ... not the words before it
         marked = {prompt.plain[s.start : s.end] for s in prompt.spans if str(s.style) == MATCH_STYLE}
         assert {"hosted", "January"} <= marked  # ... and the question words still are
+
+
+async def test_long_no_results_notice_fits_and_keeps_its_hint(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, " ".join(f"flurble{n} zorgblat{n}" for n in range(100)))
+        notice, body = app.query_one("#notice"), app.query_one("#body")
+        assert body.region.contains_region(notice.region)  # no longer runs under the status line
+        shown = " ".join(screen_text(app).split())  # wrapped lines joined
+        assert "No results for" in shown and "None of its words are in the corpus" in shown
+        assert "check the spelling or try other words" in shown  # the advice stays in view

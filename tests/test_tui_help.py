@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_tui_helpers import app_for
+from test_tui_helpers import app_for, screen_text
 
-from kqa.tui.app import KqaApp
 from kqa.tui.screens import HelpScreen
 
 
@@ -18,11 +17,6 @@ async def test_f1_opens_and_closes_help(bundled_copy: Path, tmp_path: Path) -> N
         await pilot.press("f1")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
-
-
-def screen_text(app: KqaApp) -> str:
-    """What the terminal shows, line by line."""
-    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
 
 
 async def test_help_scrolls_and_wraps_on_a_small_terminal(bundled_copy: Path, tmp_path: Path) -> None:

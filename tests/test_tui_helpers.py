@@ -41,3 +41,8 @@ async def ask(app: KqaApp, pilot: Pilot, question: str, type_it: bool = False) -
 def text_of(app: KqaApp, selector: str) -> str:
     """The plain text a Static (or Label) currently shows."""
     return str(app.query_one(selector).render())
+
+
+def screen_text(app: KqaApp) -> str:
+    """What the terminal shows, line by line (modal screens included)."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())

@@ -5,7 +5,10 @@ from __future__ import annotations
 from textual.content import Content
 
 from kqa.search import Filters, Hit, Searcher, no_results_hint
-from kqa.tui.text import age, clean, duration, plain
+from kqa.tui.text import age, clean, duration, plain, shorten
+
+QUOTED_CHARS = 120  # of the question, quoted back in the no-results notice
+UNKNOWN_SHOWN = 8  # unknown words named; more would push the advice off the screen
 
 
 def index_line(searcher: Searcher | None) -> str:
@@ -28,6 +31,8 @@ def answer_line(
     long: bool = False,
 ) -> Content:
     """`5 results in 3 ms`, or `no results: <hint>` said plainly."""
+    if len(unknown) > UNKNOWN_SHOWN:
+        unknown = [*unknown[:UNKNOWN_SHOWN], "…"]
     if hits:
         text = f"{len(hits)} result{'s' if len(hits) != 1 else ''} in {duration(seconds)}"
         if unknown:
@@ -35,5 +40,5 @@ def answer_line(
         return plain(text)
     hint = no_results_hint(known, unknown, filters, "ctrl+l clears them")
     if long:
-        return Content.assemble(("No results", "bold"), " for ", (clean(f"“{question}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."))
+        return Content.assemble(("No results", "bold"), " for ", (clean(f"“{shorten(question, QUOTED_CHARS)}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."))
     return Content.assemble(("no results", "bold $text-warning"), plain(f": {hint}"))

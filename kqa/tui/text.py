@@ -65,6 +65,16 @@ def snippet(
     return window, inside, shown
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word before `limit` chars with "…" (a
+    long question quoted back must not push what follows off the screen)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind(" ", 0, limit)
+    return flat[: cut if cut > limit // 2 else limit] + "…"
+
+
 def citation(hit: Hit) -> str:
     """The passage with where it comes from, for the clipboard."""
     a = hit.article
