@@ -78,3 +78,14 @@ async def test_narrow_list_focus_never_stays_under_the_article(bundled_copy: Pat
         app.query_one(ResultList).focus()  # e.g. a click or a command moves the focus there
         await pilot.pause()
         assert not app.query_one(Reader).display and app.query_one(ResultList).region.area > 0
+
+
+async def test_back_to_the_question_keeps_it_and_types_at_the_end(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(app, pilot, "peace deal", type_it=True)
+        assert isinstance(app.focused, ResultList)
+        await pilot.press("escape", *" signed")
+        assert app.query_one(QuestionBox).value == "peace deal signed"  # not wiped by a selection
+        await pilot.press("tab", "slash", *" now")
+        assert app.query_one(QuestionBox).value == "peace deal signed now"

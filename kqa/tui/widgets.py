@@ -22,7 +22,12 @@ SNIPPET_CHARS = 230  # about three lines at 80 columns
 
 
 class QuestionBox(Input):
-    """The question; Up/Down walk the questions asked before."""
+    """The question; Up/Down walk the questions asked before.
+
+    Coming back to it (escape, /, tab) keeps the cursor where it was (at the
+    end after typing) instead of selecting it all, so the next key extends
+    the question rather than wiping it, as in fzf or lazygit.
+    """
 
     BINDINGS = [
         Binding("up", "older", "Older question", show=False, id="history.older"),
@@ -30,7 +35,7 @@ class QuestionBox(Input):
     ]
 
     def __init__(self, history: History, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(select_on_focus=False, **kwargs)  # type: ignore[arg-type]
         self.history = history
 
     def action_older(self) -> None:
