@@ -89,3 +89,17 @@ async def test_back_to_the_question_keeps_it_and_types_at_the_end(bundled_copy: 
         assert app.query_one(QuestionBox).value == "peace deal signed"  # not wiped by a selection
         await pilot.press("tab", "slash", *" now")
         assert app.query_one(QuestionBox).value == "peace deal signed now"
+
+
+async def test_ctrl_o_hides_the_article_without_moving_focus_from_the_question(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("enter", "slash")
+        assert app.query_one(Reader).display and isinstance(app.focused, QuestionBox)
+        await pilot.press("ctrl+o", *" now")
+        assert not app.query_one(Reader).display and isinstance(app.focused, QuestionBox)
+        assert app.query_one(QuestionBox).value == "peace deal now"
+        await pilot.press("ctrl+o")  # open again from the question box: the article takes the focus
+        await pilot.press("ctrl+o")  # ... and hiding it from inside puts the focus on the list
+        assert isinstance(app.focused, ResultList)

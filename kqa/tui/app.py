@@ -277,8 +277,10 @@ class KqaApp(App[int]):
 
     def action_toggle_reader(self) -> None:
         if self.query_one("#reader").display:
+            in_article = isinstance(self.focused, ArticleScroll)
             self._close_reader()
-            self._focus_results_or_question()
+            if in_article:  # elsewhere the focus stays put, so typing goes on
+                self._focus_results_or_question()
             return
         hit = self.query_one("#results", ResultList).current
         if hit is None:
