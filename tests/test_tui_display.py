@@ -45,3 +45,25 @@ async def test_long_no_results_notice_fits_and_keeps_its_hint(bundled_copy: Path
         shown = " ".join(screen_text(app).split())  # wrapped lines joined
         assert "No results for" in shown and "None of its words are in the corpus" in shown
         assert "check the spelling or try other words" in shown  # the advice stays in view
+
+
+async def test_short_terminal_article_header_is_one_line_and_text_shows(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        hit = app.query_one(ResultList).hits[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        scroll = app.query_one("#reader-scroll").region
+        assert scroll.height >= 3 and app.screen.region.contains_region(scroll)
+        shown = screen_text(app)
+        assert hit.article["title"][:12] in shown  # the header keeps the title...
+        assert hit.path not in shown  # ... drops the path
+        assert " ".join(hit.text.split()[:2]) in shown  # and the passage itself is in view
+    tall = app_for(bundled_copy, tmp_path)
+    async with tall.run_test(size=(80, 24)) as pilot:
+        await ask(tall, pilot, MOSCOW)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert tall.query_one("#reader-head").region.height >= 3  # a normal terminal keeps the full header
+        assert not tall.query_one("#reader-head-short").region.area

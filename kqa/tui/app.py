@@ -41,6 +41,7 @@ class KqaApp(App[int]):
     CSS_PATH = "kqa.tcss"
     TITLE = "kqa"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "filters", "Filters", id="filters", priority=True),
         Binding("ctrl+l", "clear_filters", "Clear filters", id="clear_filters", priority=True),

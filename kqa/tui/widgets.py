@@ -112,7 +112,8 @@ class ArticleScroll(VerticalScroll):
 
 class Reader(Vertical):
     """The whole article of one hit, scrolled to its passage (marked); the
-    title, source, date and path stay visible above it."""
+    title, source, date and path stay visible above it (on a short terminal
+    only title, source and date, on one line, so some article text shows)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -120,6 +121,7 @@ class Reader(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-head")
+        yield Static(id="reader-head-short")  # one line, shown instead on short terminals (CSS)
         with ArticleScroll(id="reader-scroll"):
             yield Static(id="reader-before", classes="article")
             yield Static(id="reader-passage", classes="article")
@@ -143,6 +145,10 @@ class Reader(Vertical):
             *(("\n", (clean(a["url"]), "underline $text-muted")) if a.get("url") else ()),
         )
         self.query_one("#reader-head", Static).update(head)
+        self.query_one("#reader-head-short", Static).update(Content.assemble(
+            (clean(a["title"] or a["id"]), "bold $text-accent"),
+            (clean(f" · {a['source'] or 'unknown source'} · {hit.date_label}"), "$text-secondary"),
+        ))
         before = body[: hit.start].rstrip()
         after = body[hit.end :]
         after_at = hit.end + len(after) - len(after.lstrip())
