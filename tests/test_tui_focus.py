@@ -103,3 +103,29 @@ async def test_ctrl_o_hides_the_article_without_moving_focus_from_the_question(b
         await pilot.press("ctrl+o")  # open again from the question box: the article takes the focus
         await pilot.press("ctrl+o")  # ... and hiding it from inside puts the focus on the list
         assert isinstance(app.focused, ResultList)
+
+
+async def test_enter_while_indexing_goes_to_the_results_once_they_arrive(bundled_copy: Path, tmp_path: Path) -> None:
+    import threading
+
+    from kqa.engine import Location, open_searcher
+    from kqa.tui.app import KqaApp
+
+    where = Location(bundled_copy, tmp_path / "ix")
+    go = threading.Event()
+
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202 - the Opener signature
+        assert go.wait(10)
+        return open_searcher(where, rebuild=rebuild, progress=progress, warn=warn)
+
+    app = KqaApp(opener=opener)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*MOSCOW, "enter")
+        go.set()
+        await settle(app, pilot)
+        await settle(app, pilot)  # the question queued during the build runs next
+        assert app.query_one(ResultList).hits and app.focused is app.query_one(ResultList)
+        await pilot.press("escape", "ctrl+r")  # a later refresh re-runs the question...
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.focused, QuestionBox)  # ... without taking the focus again

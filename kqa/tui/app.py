@@ -180,7 +180,9 @@ class KqaApp(App[int]):
         self._show_results(answer.hits, answer.spans)
         self._show_status()
         results = self.query_one("#results", ResultList)
-        if answer.hits and (self._focus_results_for == answer.seq or self._refocus_results):
+        wanted = self._focus_results_for == answer.seq or self._refocus_results
+        self._focus_results_for = -1  # an enter counts once: a later refresh must not move the focus
+        if answer.hits and wanted:
             self._refocus_results = False
             results.focus()
         reader = self.query_one("#reader", Reader)
@@ -380,7 +382,7 @@ class KqaApp(App[int]):
         self._show_status()
         self.refresh_bindings()
         if self.query_one("#question", Input).value.strip():
-            self.ask()
+            self.ask(focus_results=self._focus_results_for == self._seq)  # an enter pressed while indexing
 
     def on_index_panel_failed(self, message: IndexPanel.Failed) -> None:
         self._show_status()
