@@ -129,3 +129,19 @@ async def test_enter_while_indexing_goes_to_the_results_once_they_arrive(bundled
         await settle(app, pilot)
         await settle(app, pilot)
         assert isinstance(app.focused, QuestionBox)  # ... without taking the focus again
+
+
+async def test_failed_index_status_says_so_and_how_to_retry(tmp_path: Path) -> None:
+    from kqa.errors import KqaError
+    from kqa.tui.app import KqaApp
+
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202
+        raise KqaError("no readable articles in /nowhere")
+
+    app = KqaApp(opener=opener)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"peace", "enter")
+        status = str(app.query_one("#status").render())
+        assert "runs as soon as the index is ready" not in status  # it will not be, by itself
+        assert "index failed" in status and "ctrl+r retries" in status

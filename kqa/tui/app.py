@@ -92,6 +92,7 @@ class KqaApp(App[int]):
         self.debounce = DEBOUNCE
         self._reindex_asked = False
         self._refocus_results = False  # the list had the focus when it vanished
+        self._index_failed = False  # the last open/refresh failed: only ctrl+r brings it back
 
     # --- layout -----------------------------------------------------------
 
@@ -153,7 +154,7 @@ class KqaApp(App[int]):
             self._show_status()
             return
         if self.searcher is None:
-            self._show_status("the question runs as soon as the index is ready")
+            self._show_status(None if self._index_failed else "the question runs as soon as the index is ready")
             return
         self._search(self.searcher, self._seq, question, self.top, self.filters)
 
@@ -368,10 +369,12 @@ class KqaApp(App[int]):
     def _reindex(self, rebuild: bool, asked: bool = False) -> None:
         assert self.opener is not None
         self._reindex_asked = asked
+        self._index_failed = False
         self.query_one(IndexPanel).start(self.opener, rebuild)
 
     def on_index_panel_ready(self, message: IndexPanel.Ready) -> None:
         self.searcher = message.searcher
+        self._index_failed = False
         report = message.report
         if report is not None:
             counts = message.searcher.index.manifest["counts"]
@@ -385,12 +388,15 @@ class KqaApp(App[int]):
             self.ask(focus_results=self._focus_results_for == self._seq)  # an enter pressed while indexing
 
     def on_index_panel_failed(self, message: IndexPanel.Failed) -> None:
+        self._index_failed = True
         self._show_status()
 
     # --- status, help, commands ------------------------------------------
 
     def _show_status(self, extra: str | None = None) -> None:
         parts: list[str | Content] = [index_line(self.searcher)]
+        if self._index_failed:  # the panel above says why
+            parts[0] = "index failed: ctrl+r retries" if self.searcher is None else f"{parts[0]} · refresh failed: ctrl+r retries"
         if self._answer is not None and extra is None:
             a = self._answer
             parts.append(answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds))
