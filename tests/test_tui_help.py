@@ -33,3 +33,15 @@ async def test_help_scrolls_and_wraps_on_a_small_terminal(bundled_copy: Path, tm
         joined = " ".join(" ".join(line.strip("│ ").split()) for line in lines)
         assert "copy the passage with title, source and date" in joined  # wrapped, not cut
         assert all(region.right <= 60 for region in (w.region for w in app.screen.query("*")) if region)
+
+
+async def test_footer_shows_f1_help_and_quit_and_ctrl_q_quits(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "f1 Help" in footer and "? Help" not in footer  # ? types a question mark in the question box
+        assert "^q Quit" in footer
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0

@@ -35,7 +35,7 @@ DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
 
 
-class KqaApp(App[int]):
+class KqaApp(App[int], inherit_bindings=False):
     """The `kqa` interactive app."""
 
     CSS_PATH = "kqa.tcss"
@@ -52,6 +52,9 @@ class KqaApp(App[int]):
         Binding("question_mark", "help", "Help", id="help.question_mark", show=False),
         Binding("slash", "focus_question", "Ask", id="focus_question", show=False),
         Binding("escape", "back", "Back", id="back"),
+        # Textual's own quit keys, restated so Quit shows last in the footer (new users look for the way out)
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
     @dataclass
