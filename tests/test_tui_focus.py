@@ -145,3 +145,16 @@ async def test_failed_index_status_says_so_and_how_to_retry(tmp_path: Path) -> N
         status = str(app.query_one("#status").render())
         assert "runs as soon as the index is ready" not in status  # it will not be, by itself
         assert "index failed" in status and "ctrl+r retries" in status
+
+
+async def test_narrow_answer_under_a_modal_hands_the_article_focus_to_the_list(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("enter", "f1")
+        app.query_one(QuestionBox).value = "peace deal"
+        app.ask()  # e.g. a typing pause or a refreshed index answers while the help is open
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.query_one(Reader).display and app.focused is app.query_one(ResultList)

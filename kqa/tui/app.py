@@ -191,7 +191,7 @@ class KqaApp(App[int], inherit_bindings=False):
             results.focus()
         reader = self.query_one("#reader", Reader)
         if reader.display and not self._wide:  # narrow: the article covers the list, show the new list
-            in_article = isinstance(self.focused, ArticleScroll)
+            in_article = isinstance(self._main_screen.focused, ArticleScroll)  # even under a modal
             self._close_reader()
             if in_article:
                 self._focus_results_or_question()
