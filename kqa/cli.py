@@ -135,8 +135,7 @@ _GLOBAL_OPTIONS = {
     "source": ("--source", ("tui",)),
     "since": ("--since", ("tui",)),
     "until": ("--until", ("tui",)),
-    "color": ("--color", ()),
-}
+}  # --color is taken everywhere (`alias kqa='kqa --color never'`); it only changes text output
 _SUB_FORMATS = {"eval": ("eval_format", ("text", "json", "jsonl")), "info": ("info_format", ("text", "json"))}
 
 
@@ -158,7 +157,11 @@ def _settle_options(args: argparse.Namespace) -> None:
                     raise KqaError(f"--format {args.format}: 'kqa {command}' writes {' or '.join(allowed)}")
                 if getattr(args, sub_dest) is None:
                     setattr(args, sub_dest, args.format)
+    if command in (None, "tui") and args.question is None and args.format is not None:
+        raise KqaError("--format applies to answers of -q, not to the interactive app")
     args.top = 5 if args.top is None else args.top
+    if args.top < 1:
+        raise KqaError("-k must be at least 1")
     args.format = args.format or "text"
     args.color = args.color or "auto"
     if command == "eval":

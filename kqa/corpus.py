@@ -8,6 +8,7 @@ to the file's folder or name. Unusable files raise `CorpusFileError`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -70,9 +71,11 @@ def read_text(path: Path) -> str:
 def read_articles(src: SourceFile, problems: list[str] | None = None) -> list[Article]:
     """Articles in one file; bad records in a `.jsonl` are noted in `problems`."""
     text = read_text(src.path)
+    # a date written after the file was saved is a deadline, not the news (+1 day: time zones)
+    not_after = dt.date.fromtimestamp(src.mtime_ns / 1e9) + dt.timedelta(days=1)
     if src.relpath.lower().endswith(JSONL_SUFFIXES):
-        return _jsonl_articles(src.relpath, text, problems if problems is not None else [])
-    return [_text_article(src.relpath, text)]
+        return _jsonl_articles(src.relpath, text, problems if problems is not None else [], not_after)
+    return [_text_article(src.relpath, text, not_after)]
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -122,7 +125,7 @@ def _fallback_source(relpath: str) -> str:
     return parent if parent not in ("", ".") else Path(relpath).stem
 
 
-def _text_article(relpath: str, text: str) -> Article:
+def _text_article(relpath: str, text: str, not_after: dt.date | None = None) -> Article:
     meta, body = _split_front_matter(text)
     if not body.strip():
         raise CorpusFileError("no article text")
@@ -144,27 +147,28 @@ def _text_article(relpath: str, text: str) -> Article:
         content_start=content_start,
         extra={k: v for k, v in meta.items() if k not in FRONT_MATTER_KEYS},
     )
-    _set_date(article, meta.get("date"))
+    _set_date(article, meta.get("date"), not_after)
     return article
 
 
-def _set_date(article: Article, raw: object) -> None:
+def _set_date(article: Article, raw: object, not_after: dt.date | None = None) -> None:
     if raw not in (None, ""):
         article.date = normalize_date(raw)
         if article.date is None:
             raise CorpusFileError(f"unreadable date {raw!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
         return
-    article.date = infer_date(article.body)
+    article.date = infer_date(article.body, not_after)
     article.date_inferred = article.date is not None
 
 
-def _jsonl_articles(relpath: str, text: str, problems: list[str]) -> list[Article]:
+def _jsonl_articles(relpath: str, text: str, problems: list[str],
+                    not_after: dt.date | None = None) -> list[Article]:
     articles: list[Article] = []
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            articles.append(_jsonl_record(relpath, lineno, line))
+            articles.append(_jsonl_record(relpath, lineno, line, not_after))
         except CorpusFileError as exc:
             problems.append(f"line {lineno}: {exc}")
     if not articles:
@@ -172,7 +176,7 @@ def _jsonl_articles(relpath: str, text: str, problems: list[str]) -> list[Articl
     return articles
 
 
-def _jsonl_record(relpath: str, lineno: int, line: str) -> Article:
+def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | None = None) -> Article:
     try:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -197,5 +201,5 @@ def _jsonl_record(relpath: str, lineno: int, line: str) -> Article:
         author=opt("author"),
         url=opt("url"),
     )
-    _set_date(article, rec.get("date"))
+    _set_date(article, rec.get("date"), not_after)
     return article

@@ -67,12 +67,13 @@ def _checked(year: int, month: int | None, day: int | None) -> str | None:
         return None
 
 
-def infer_date(text: str) -> str | None:
+def infer_date(text: str, not_after: dt.date | None = None) -> str | None:
     """Month of the latest full date written in the text (`~` shown by callers).
 
     Only dates with day, month and year count; an article is published on or
     after the latest event it dates, so this is a lower bound, kept to the month.
-    Dates after today are deadlines ("expires on 31 December 2045"), not events.
+    Dates after `not_after` (the file's save date; default today) are
+    deadlines ("expires on 31 December 2045"), not events.
     """
     found: list[dt.date] = []
     for pattern in _TEXT_DATES:
@@ -81,7 +82,8 @@ def infer_date(text: str) -> str | None:
                 found.append(dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"])))
             except ValueError:
                 continue
-    found = [d for d in found if d <= dt.date.today()]
+    last = not_after or dt.date.today()
+    found = [d for d in found if d <= last]
     if not found:
         return None
     latest = max(found)

@@ -32,10 +32,14 @@ class Location:
             raise KqaError(f"the index cannot be the corpus folder itself ({corpus}): use a subfolder or another folder")
         if index.exists() and not index.is_dir():
             raise KqaError(f"the index must be a folder, not a file: {index}")
-        foreign = store.foreign_entries(index)
+        try:
+            foreign = store.foreign_entries(index)
+        except OSError as exc:
+            raise KqaError(f"cannot read the index folder {index}: {exc.strerror or exc}") from None
         if foreign:
-            raise KqaError(f"{index} is not a kqa index (it holds {', '.join(foreign[:3])}"
-                           f"{', ...' if len(foreign) > 3 else ''}): use an empty or new folder for --index")
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise KqaError(f"{index} holds files kqa did not write ({shown}); it will not use it as an index: "
+                           "pass --index with an empty or new folder")
         return cls(corpus, index)
 
 

@@ -63,13 +63,15 @@ def _settings(params: BM25Params) -> dict[str, Any]:
     }
 
 
-def _is_current(index: Index, root: Path, sources: dict[str, list[int]], params: BM25Params) -> bool:
+def _is_current(index: Index, root: Path, sources: dict[str, list[int]], params: BM25Params,
+                unreachable: list[tuple[str, str]]) -> bool:
     m = index.manifest
     known = {rel: info["sig"] for rel, info in m.get("sources", {}).items()}
     return (
         m.get("corpus") == str(root)
         and all(m.get(k) == v for k, v in _settings(params).items())
         and known == sources
+        and m.get("unreachable", {}) == dict(unreachable)  # a fixed or new broken link shows up
     )
 
 
@@ -90,12 +92,13 @@ def open_index(
     warn = warn or (lambda _msg: None)
     if not root.is_dir():
         raise KqaError(f"corpus folder not found: {root}")
-    sources = {f.relpath: f.signature for f in scan(root, exclude=index_dir)}
+    unreachable: list[tuple[str, str]] = []
+    sources = {f.relpath: f.signature for f in scan(root, exclude=index_dir, problems=unreachable)}
     stale: Index | None = None
     if not rebuild:
         try:
             index = load(index_dir)
-            if _is_current(index, root, sources, params):
+            if _is_current(index, root, sources, params, unreachable):
                 return index, None
             stale = index
         except store.IndexMissing:
@@ -129,7 +132,7 @@ def _build_locked(
     if not rebuild:
         try:
             old = load(index_dir)
-            if _is_current(old, root, sources, params):
+            if _is_current(old, root, sources, params, unreachable):
                 return old, None  # another process refreshed it while we waited
         except (store.IndexMissing, store.IndexInvalid):
             old = None

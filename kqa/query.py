@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from kqa.analysis import Analyzer, fold, words
 from kqa.rerank import RerankParams, answer_kind, strip_cues
 
+_DASHES = re.compile(r"[-\u2010-\u2015]")
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
 
 # One entry per word: its term (matched like any searched word, so `peace deals`
@@ -60,7 +61,9 @@ def parse(
     typed: dict[str, str] = {}
     for start, end, slot in word_slots(analyzer, searched):
         for t in slot:
-            typed.setdefault(t, searched[start:end])
+            word = searched[start:end]
+            parts = [w for w in _DASHES.split(word) if t in analyzer.token_terms(w)]
+            typed.setdefault(t, parts[0] if parts else word)  # `Xyzzy` of `Nagorno-Xyzzy`
     if params.hyphen_parts_only:
         terms = [t for _, _, slot in word_slots(analyzer, searched) for t in slot]
     else:

@@ -7,6 +7,7 @@ on every question, imports nothing more than os and pathlib.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +33,14 @@ class SourceFile:
 
 def scan(root: Path, exclude: Path | None = None,
          problems: list[tuple[str, str]] | None = None) -> Iterator[SourceFile]:
-    """Corpus files under `root`, recursively and sorted; hidden entries and
-    the `exclude` folder (an index kept inside the corpus) are skipped.
-    Symlinked folders are followed once (a link loop is not); a file reached
-    twice (through a link) is listed once, by its own path if it has one.
-    Folders that cannot be read and broken links go to `problems`."""
-    skip = exclude.resolve() if exclude else None
+    """Corpus files under `root`, recursively and sorted; hidden entries, the
+    `exclude` folder and any other kqa index kept inside the corpus are
+    skipped. Links are followed, but a link to something the walk reaches
+    anyway (inside the corpus) is skipped, and a file reached twice from
+    outside is listed once, so articles are not indexed twice and keep their
+    own paths. Folders that cannot be read and broken links go to `problems`."""
+    top = os.path.realpath(root)
+    skip = os.path.realpath(exclude) if exclude else None
     seen: set[str] = set()
     found: dict[tuple[int, int], SourceFile] = {}
 
@@ -45,6 +48,20 @@ def scan(root: Path, exclude: Path | None = None,
         if problems is not None and exc.filename:
             rel = Path(exc.filename).relative_to(root).as_posix() if Path(exc.filename) != root else "."
             problems.append((rel + "/", f"unreadable folder ({exc.strerror or exc})"))
+
+    def walked_anyway(path: str) -> bool:
+        """A link whose target the walk reaches by its own path."""
+        if not os.path.islink(path):
+            return False
+        real = os.path.realpath(path)
+        try:
+            rel = os.path.relpath(real, top)
+        except ValueError:  # another drive
+            return False
+        return os.path.exists(real) and not (rel.startswith("..") or os.path.isabs(rel) or rel == "."
+                    or any(part.startswith(".") for part in Path(rel).parts)
+                    or (skip is not None and (real + os.sep).startswith(skip + os.sep))
+                    or (os.path.isfile(real) and not real.lower().endswith(SUFFIXES)))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=True):
         real = os.path.realpath(dirpath)
@@ -54,7 +71,10 @@ def scan(root: Path, exclude: Path | None = None,
         seen.add(real)
         dirnames[:] = sorted(
             d for d in dirnames
-            if not d.startswith(".") and (skip is None or Path(dirpath, d).resolve() != skip)
+            if not d.startswith(".")
+            and (skip is None or os.path.realpath(os.path.join(dirpath, d)) != skip)
+            and not os.path.islink(os.path.join(dirpath, d, "current"))  # another kqa index
+            and not walked_anyway(os.path.join(dirpath, d))
         )
         for name in sorted(filenames):
             if name.startswith(".") or not name.lower().endswith(SUFFIXES):
@@ -62,13 +82,16 @@ def scan(root: Path, exclude: Path | None = None,
             path = Path(dirpath, name)
             rel = path.relative_to(root).as_posix()
             try:
-                st = path.stat()
+                st = os.lstat(path)  # one call per plain file, as stat() would be
+                if stat.S_ISLNK(st.st_mode):
+                    if walked_anyway(str(path)):
+                        continue
+                    st = os.stat(path)
             except OSError:  # a broken link, or a file removed while we look
                 if problems is not None and os.path.islink(path):
                     problems.append((rel, "broken link"))
                 continue
-            key = (st.st_dev, st.st_ino)
-            if key in found and not (os.path.islink(found[key].path) and not os.path.islink(path)):
-                continue  # the same file again; keep the first, unless that one is the link
-            found[key] = SourceFile(rel, path, st.st_size, st.st_mtime_ns)
-    yield from found.values()  # walk order (a replaced entry keeps its place)
+            key = (st.st_dev, st.st_ino) if st.st_ino else (-1, len(found))  # no inode numbers: no dedup
+            if key not in found:
+                found[key] = SourceFile(rel, path, st.st_size, st.st_mtime_ns)
+    yield from found.values()

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import time
 import zlib
 from collections.abc import Iterator
@@ -60,18 +61,24 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+_GENERATION = re.compile(r"gen-\d+-\d+(\.tmp)?")
+
+
+def _is_generation(path: Path) -> bool:
+    return bool(_GENERATION.fullmatch(path.name)) and path.is_dir() and not path.is_symlink()
+
+
 def foreign_entries(index_dir: Path) -> list[str]:
     """Entries of `index_dir` that kqa did not write: a folder holding any is
-    not an index, and kqa must not take it over."""
+    not an index, and kqa must not take it over (nor prune its `gen-*`).
+    Dot entries are allowed: kqa's lock and half-made link, `.DS_Store`."""
     try:
-        names = sorted(p.name for p in index_dir.iterdir())
+        entries = sorted(index_dir.iterdir())
     except (FileNotFoundError, NotADirectoryError):
         return []
-    ours = {CURRENT, ".lock", ".gitignore"}
-    current = index_dir / CURRENT
     return [
-        n for n in names
-        if not (n in ours or n.startswith("gen-")) or (n == CURRENT and not current.is_symlink())
+        p.name for p in entries
+        if not (p.name.startswith(".") or _is_generation(p) or (p.name == CURRENT and p.is_symlink()))
     ]
 
 
@@ -149,13 +156,13 @@ def _prune(index_dir: Path, keep: Path) -> None:
     import shutil  # imports bz2/lzma: not on the question path
 
     gens = sorted(
-        (p for p in index_dir.glob("gen-*") if p.is_dir() and not p.name.endswith(".tmp")),
+        (p for p in index_dir.glob("gen-*") if _is_generation(p) and not p.name.endswith(".tmp")),
         key=lambda p: p.stat().st_mtime_ns,
     )
     for old in gens[:-_KEEP_GENERATIONS]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
-    for tmp in index_dir.glob("gen-*.tmp"):
+    for tmp in (p for p in index_dir.glob("gen-*.tmp") if _is_generation(p)):
         shutil.rmtree(tmp, ignore_errors=True)  # we hold the build lock: no live writer
 
 

@@ -295,12 +295,21 @@ def test_a_folder_that_is_not_an_index_is_never_taken_over(bundled_copy: Path, t
     mine.mkdir()
     (mine / "current").write_text("my file\n", "utf-8")
     r = run_kqa("--corpus", str(bundled_copy), "--index", str(mine), "-q", "Putin")
-    assert r.returncode == 2 and "is not a kqa index" in r.stderr and "current" in r.stderr
+    assert r.returncode == 2 and "holds files kqa did not write" in r.stderr and "current" in r.stderr
     assert sorted(p.name for p in mine.iterdir()) == ["current"]
     assert (mine / "current").read_text("utf-8") == "my file\n"
-    ok = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", "Putin")
-    again = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "index", "--rebuild")
-    assert ok.returncode == 0 and again.returncode == 0  # its own index folder is fine, of course
+    (mine / "current").unlink()
+    (mine / "gen-2023").mkdir()  # looks like kqa's, but is not: never pruned
+    (mine / "gen-2023" / "report.txt").write_text("keep me\n", "utf-8")
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(mine), "index")
+    assert r.returncode == 2 and "gen-2023" in r.stderr
+    assert (mine / "gen-2023" / "report.txt").read_text("utf-8") == "keep me\n"
+    ix = tmp_path / "ix"
+    ok = run_kqa("--corpus", str(bundled_copy), "--index", str(ix), "-q", "Putin")
+    (ix / ".current.99999").symlink_to("gen-0-0")  # a build killed between link and rename
+    (ix / ".DS_Store").write_bytes(b"")
+    again = run_kqa("--corpus", str(bundled_copy), "--index", str(ix), "index", "--rebuild")
+    assert ok.returncode == 0 and again.returncode == 0, again.stderr  # its own index folder is fine
 
 
 def test_broken_links_are_reported_and_listed_by_info(bundled_copy: Path, tmp_path: Path) -> None:
@@ -309,3 +318,6 @@ def test_broken_links_are_reported_and_listed_by_info(bundled_copy: Path, tmp_pa
     assert r.returncode == 0 and "gone.txt: broken link" in r.stderr
     info = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "info")
     assert "skipped    gone.txt: broken link" in info.stdout
+    (bundled_copy / "gone.txt").unlink()  # fixed: the next run notices
+    info = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "info")
+    assert "gone.txt" not in info.stdout

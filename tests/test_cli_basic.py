@@ -48,3 +48,12 @@ def test_tui_subcommand_takes_the_starting_options() -> None:
     before = build_parser().parse_args(["-k", "4", "--until", "2022", "tui"])
     _settle_options(before)
     assert (before.top, before.until) == (4, "2022")
+
+
+def test_app_options_are_checked_before_it_opens() -> None:
+    r = run_kqa("tui", "-k", "0")
+    assert r.returncode == 2 and "-k must be at least 1" in r.stderr
+    r = run_kqa("--format", "json")  # no question: the app would open and ignore it
+    assert r.returncode == 2 and "--format applies to answers of -q" in r.stderr
+    r = run_kqa("--color", "never", "info")  # an alias with --color works with every command
+    assert r.returncode == 0 and "articles" in r.stdout

@@ -157,14 +157,24 @@ def test_scan_skips_dangling_symlink(tmp_path: Path) -> None:
 def test_scan_lists_a_file_reached_twice_once_by_its_own_path(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "story.txt").write_text("Text.\n", "utf-8")
+    (tmp_path / "a" / "other.txt").write_text("More.\n", "utf-8")
     (tmp_path / "alias.txt").symlink_to(tmp_path / "a" / "story.txt")
+    (tmp_path / "0-linked-folder").symlink_to(tmp_path / "a")  # walked before a/
     outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
     outside.write_text("Elsewhere.\n", "utf-8")
     (tmp_path / "b.txt").symlink_to(outside)
     (tmp_path / "c.txt").symlink_to(outside)
-    found = list(scan(tmp_path))
-    assert sorted(s.relpath for s in found) == ["a/story.txt", "b.txt"]  # not alias.txt, not c.txt too
-    assert not found[0].path.is_symlink()
+    found = [s.relpath for s in scan(tmp_path)]
+    assert sorted(found) == ["a/other.txt", "a/story.txt", "b.txt"]  # not alias.txt, 0-linked-folder/, c.txt
+
+
+def test_scan_skips_another_kqa_index_inside_the_corpus(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("Text.\n", "utf-8")
+    gen = tmp_path / "old-index" / "gen-1-1"
+    gen.mkdir(parents=True)
+    (gen / "bodies.txt").write_text("Text.\n", "utf-8")
+    (tmp_path / "old-index" / "current").symlink_to("gen-1-1")
+    assert [s.relpath for s in scan(tmp_path)] == ["story.txt"]
 
 
 def test_scan_reports_broken_links_and_unreadable_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -110,6 +110,21 @@ def test_display_date_marks_inferred_and_unknown() -> None:
     assert display_date("", True) == "unknown date"
 
 
-def test_infer_date_ignores_dates_after_today() -> None:
+def test_infer_date_ignores_dates_after_today_or_the_given_day() -> None:
     text = "They met on 3 March 2021. The lease will expire on 31 December 2045."
     assert infer_date(text) == "2021-03"
+    assert infer_date("Signed on 9 November 2020, renewed on 2 May 2021.", dt.date(2021, 1, 1)) == "2020-11"
+
+
+def test_inferred_date_stops_at_the_day_the_file_was_saved(tmp_path) -> None:
+    import os
+
+    from kqa.corpus import read_articles
+    from kqa.sources import scan
+
+    (tmp_path / "a.txt").write_text("Talks on 9 November 2020. A vote is due on 2 May 2021.\n", "utf-8")
+    saved = dt.datetime(2021, 1, 5, 12).timestamp()
+    os.utime(tmp_path / "a.txt", (saved, saved))
+    (src,) = scan(tmp_path)
+    (article,) = read_articles(src)
+    assert article.date == "2020-11" and article.date_inferred  # the same on every rebuild

@@ -145,7 +145,7 @@ def test_eval_takes_k_and_format_given_before_the_subcommand(bundled_copy: Path,
 
 
 @pytest.mark.parametrize("before", [["--source", "bloomberg"], ["--since", "2023"], ["-q", "who"],
-                                    ["--format", "tsv"], ["--color", "always"]])
+                                    ["--format", "tsv"]])
 def test_eval_refuses_options_it_would_ignore(bundled_copy: Path, tmp_path: Path, before: list[str]) -> None:
     r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), *before, "eval", str(QUESTIONS))
     assert r.returncode == 2 and r.stdout == ""

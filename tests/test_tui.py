@@ -147,6 +147,8 @@ async def test_no_results_says_why(bundled_copy: Path, tmp_path: Path) -> None:
         notice = text_of(app, "#notice")
         assert "No results" in notice and "none of its words are in the corpus (xyzzyplugh)" in notice.lower()
         assert "no results" in text_of(app, "#status")
+        await ask(app, pilot, '"Vladimir Putin the"')
+        assert 'no passage has "vladimir putin the" word for word' in text_of(app, "#notice").lower()
         app.set_filters(Filters.parse(None, "2030", None))
         await ask(app, pilot, "peace")
         assert "filters on (since 2030)" in text_of(app, "#notice")

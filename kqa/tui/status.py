@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from kqa.query import quoted_phrases
 from kqa.search import Filters, Hit, Searcher, no_results_hint
 from kqa.tui.text import age, clean, duration, plain, shorten
 
@@ -38,7 +39,7 @@ def answer_line(
         if unknown:
             text += f" · not in the corpus: {', '.join(unknown)}"
         return plain(text)
-    hint = no_results_hint(known, unknown, filters, "ctrl+l clears them")
+    hint = no_results_hint(known, unknown, filters, "ctrl+l clears them", quoted_phrases(question))
     if long:
         return Content.assemble(("No results", "bold"), " for ", (clean(f"“{shorten(question, QUOTED_CHARS)}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."))
     return Content.assemble(("no results", "bold $text-warning"), plain(f": {hint}"))
