@@ -158,3 +158,20 @@ async def test_narrow_answer_under_a_modal_hands_the_article_focus_to_the_list(b
         await pilot.press("escape")
         await pilot.pause()
         assert not app.query_one(Reader).display and app.focused is app.query_one(ResultList)
+
+
+async def test_resizing_to_narrow_with_the_list_focused_shows_the_list(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("enter")  # the article opens beside the list
+        await pilot.pause()
+        await pilot.press("escape")  # back to the list, the article stays as a preview
+        await pilot.pause()
+        results = app.query_one(ResultList)
+        assert app.focused is results
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        assert app.focused is results and results.region.area > 0  # not a hidden widget
+        await pilot.press("down")
+        assert results.highlighted == 1

@@ -35,12 +35,15 @@ DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
 
 
+WIDE_COLUMNS = 110  # from here the article opens beside the list, not over it
+
+
 class KqaApp(App[int], inherit_bindings=False):
     """The `kqa` interactive app."""
 
     CSS_PATH = "kqa.tcss"
     TITLE = "kqa"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "filters", "Filters", id="filters", priority=True),
@@ -95,6 +98,7 @@ class KqaApp(App[int], inherit_bindings=False):
         self.debounce = DEBOUNCE
         self._reindex_asked = False
         self._refocus_results = False  # the list had the focus when it vanished
+        self._list_focused = False  # the last focus the app gave was the list
         self._index_failed = False  # the last open/refresh failed: only ctrl+r brings it back
 
     # --- layout -----------------------------------------------------------
@@ -232,8 +236,16 @@ class KqaApp(App[int], inherit_bindings=False):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Below 110 columns the article covers the list: a focused list must show."""
-        if isinstance(event.widget, ResultList) and not self._wide and self.query_one("#reader").display:
+        self._list_focused = isinstance(event.widget, ResultList)
+        if self._list_focused and not self._wide and self.query_one("#reader").display:
             self._close_reader()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Narrowing with the list focused beside an article: the article
+        would cover the list and take the focus with it, so it closes."""
+        if event.size.width < WIDE_COLUMNS and self._list_focused and self.query_one("#reader").display:
+            self._close_reader()
+            self.query_one("#results", ResultList).focus()
 
     def _notice(self, text: str | Content | None) -> None:
         notice = self.query_one("#notice", Static)
