@@ -33,8 +33,6 @@ from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Span
 
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
-
-
 WIDE_COLUMNS = 110  # from here the article opens beside the list, not over it
 
 
