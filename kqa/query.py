@@ -58,14 +58,9 @@ def parse(
     params: RerankParams,
 ) -> Query:
     searched = strip_cues(question) if params.question_cues else question
-    typed: dict[str, str] = {}
-    for start, end, slot in word_slots(analyzer, searched):
-        for t in slot:
-            word = searched[start:end]
-            parts = [w for w in _DASHES.split(word) if t in analyzer.token_terms(w)]
-            typed.setdefault(t, parts[0] if parts else word)  # `Xyzzy` of `Nagorno-Xyzzy`
+    slots = word_slots(analyzer, searched)
     if params.hyphen_parts_only:
-        terms = [t for _, _, slot in word_slots(analyzer, searched) for t in slot]
+        terms = [t for _, _, slot in slots for t in slot]
     else:
         terms = analyzer.terms(searched)
     fixes = _corrections(question, analyzer, set(terms), vocab, nearest)
@@ -79,8 +74,20 @@ def parse(
         corrections=fixes,
         phrases=[p for p in phrases if any(not t.startswith(STOP_MARK) for t in p)],
         kind=answer_kind(question),
-        typed=typed,
+        typed=_typed_words(analyzer, searched, slots),
     )
+
+
+def _typed_words(analyzer: Analyzer, text: str, slots: list[tuple[int, int, list[str]]]) -> dict[str, str]:
+    """Each term's word as the user typed it, for messages (`Xyzzy` of
+    `Nagorno-Xyzzy`, not the stem or the whole hyphenated word)."""
+    typed: dict[str, str] = {}
+    for start, end, slot in slots:
+        word = text[start:end]
+        for t in slot:
+            parts = [w for w in _DASHES.split(word) if t in analyzer.token_terms(w)] if _DASHES.search(word) else []
+            typed.setdefault(t, parts[0] if parts else word)
+    return typed
 
 
 def _corrections(
