@@ -241,10 +241,10 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
         hits = searcher.search(question, args.top, filters)
         found = found or bool(hits)
         writer.write(question, hits)
-        if not hits and args.question != "-":
+        if not hits:  # in a batch, said per question: structured output has no line for it
             known, unknown = searcher.known_terms(question)
             hint = no_results_hint(known, unknown, filters, "try without them", quoted_phrases(question))
-            _say("no results: " + hint)
+            _say(("no results" if args.question != "-" else f"no results for {question!r}") + ": " + hint)
     writer.close()
     return ExitCode.OK if found else ExitCode.NO_RESULTS
 

@@ -74,6 +74,7 @@ def test_batch_questions_from_stdin(ask) -> None:
     assert r.returncode == 0
     seen = [json.loads(line)["query"] for line in r.stdout.splitlines()]
     assert seen == [Q, Q, questions[2], questions[2]]
+    assert "no results for 'zzzunknownword': none of its words" in r.stderr  # the miss is not silent
     text = ask("-q", "-", "-k", "1", input="\n".join(questions))
     assert "? zzzunknownword\n  (no results)" in text.stdout
 
