@@ -45,3 +45,19 @@ async def test_footer_shows_f1_help_and_quit_and_ctrl_q_quits(bundled_copy: Path
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_every_footer_key_fits_in_80_columns_with_filters_on(bundled_copy: Path, tmp_path: Path) -> None:
+    from test_tui_helpers import ask, settle
+
+    from kqa.search import Filters
+
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_filters(Filters.parse(None, "2021", None))
+        await ask(app, pilot, "Who hosted the January 11 meeting in Moscow?")
+        await pilot.press("enter")  # the list, where the most keys apply
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("^f Filters", "^l Clear", "^y Copy", "^o Reader", "f1 Help", "esc Back", "^q Quit"):
+            assert key in footer, footer

@@ -45,7 +45,7 @@ class KqaApp(App[int], inherit_bindings=False):
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "filters", "Filters", id="filters", priority=True),
-        Binding("ctrl+l", "clear_filters", "Clear filters", id="clear_filters", priority=True),
+        Binding("ctrl+l", "clear_filters", "Clear", id="clear_filters", priority=True),
         Binding("ctrl+y", "copy_passage", "Copy", id="copy", priority=True),
         Binding("ctrl+o", "toggle_reader", "Reader", id="toggle_reader", priority=True),
         Binding("ctrl+r", "reindex", "Reindex", id="reindex", show=False, priority=True),
@@ -114,7 +114,7 @@ class KqaApp(App[int], inherit_bindings=False):
                 yield ResultList(id="results")
             yield Reader(id="reader")
         yield Static(id="status")
-        yield Footer()
+        yield Footer(compact=True)  # every key, Quit included, fits in 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#results").display = False
