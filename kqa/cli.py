@@ -315,23 +315,31 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
         last[:] = searcher.search(question, k)
         return [h.text for h in last], (last[0].answer_text if last else "")
 
+    right_article = [0, 0]  # top passage from the question's "doc" / questions that name one
+
     def outcome(q: Question, first: int | None, sentence_ok: bool | None) -> None:
         top = last[0] if last else None
+        if q.doc is not None:
+            right_article[1] += 1
+            right_article[0] += top is not None and _names_article(q.doc, top)
+        if not per_question:
+            return
         print(json.dumps({
             "q": q.q, "answers": list(q.answers), "doc": q.doc, "rank": first, "answer_sentence": sentence_ok,
             "top": None if top is None else {k: v for k, v in top.record().items()
-                                             if k in ("title", "source", "date", "path", "text", "answer")},
+                                             if k in ("title", "source", "date", "path", "text", "answer", "doc_id")},
         }, ensure_ascii=False))
 
     per_question = args.eval_format == "jsonl"
-    result = evaluate(rank, questions, args.eval_k, searcher.mean_passage_words(),
-                      outcome if per_question else None)
+    result = evaluate(rank, questions, args.eval_k, searcher.mean_passage_words(), outcome)
+    article_at_1 = right_article[0] / right_article[1] if right_article[1] else None
     if per_question:
         _say(f"{result.questions} questions: answer recall@1 {result.recall[1]:.3f}, "
              f"@{result.k} {result.recall[result.k]:.3f}, MRR@{min(result.k, 10)} {result.mrr:.3f}")
         return ExitCode.OK
     if args.eval_format == "json":
-        print(json.dumps(result.as_dict(), indent=2))
+        print(json.dumps({**result.as_dict(), "article_at_1": article_at_1,
+                          "questions_with_doc": right_article[1]}, indent=2))
         return ExitCode.OK
     print(f"questions        {result.questions}")
     for c, v in result.recall.items():
@@ -339,9 +347,19 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
     print(f"MRR@{min(result.k, 10):<13}{result.mrr:.3f}")
     if result.answer_sentence is not None:
         print(f"answer sentence  {result.answer_sentence:.3f}  (top passage's marked sentence holds the answer)")
+    if article_at_1 is not None:
+        named = f"{right_article[1]} question names one" if right_article[1] == 1 else f"{right_article[1]} questions name one"
+        print(f"right article@1  {article_at_1:.3f}  (top passage from the question's \"doc\"; {named})")
     print(f"passage words    {result.passage_words:.1f}  (mean over the index)")
     print(f"latency          p50 {result.latency_ms_p50:.1f} ms, p95 {result.latency_ms_p95:.1f} ms")
     return ExitCode.OK
+
+
+def _names_article(doc: str, hit: Hit) -> bool:
+    """Whether a question's "doc" names the hit's article: its id, or its file
+    with or without the extension."""
+    rel = hit.article["relpath"]
+    return doc in (hit.article["id"], rel, rel.rsplit(".", 1)[0], rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])
 
 
 def _size(n: float) -> str:

@@ -150,3 +150,21 @@ def test_eval_refuses_options_it_would_ignore(bundled_copy: Path, tmp_path: Path
     r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), *before, "eval", str(QUESTIONS))
     assert r.returncode == 2 and r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1 and before[0] in r.stderr
+
+
+def test_eval_reports_how_often_the_top_passage_is_from_the_named_article(bundled_copy: Path, tmp_path: Path) -> None:
+    q = "Who hosted the January 11 meeting in Moscow?"
+    lines = [
+        {"q": q, "answers": ["Putin"], "doc": "000_69eab36f24ff56d5"},  # the article's id
+        {"q": q, "answers": ["Putin"], "doc": "000_69eab36f24ff56d5.txt"},  # its file
+        {"q": q, "answers": ["Putin"], "doc": "002_ae7c264f635dd3f5"},  # another article
+        {"q": q, "answers": ["Putin"]},  # names none: not counted
+    ]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    data = json.loads(_eval(bundled_copy, tmp_path / "ix", path, "--format", "json").stdout)
+    assert data["questions_with_doc"] == 3 and abs(data["article_at_1"] - 2 / 3) < 1e-9
+    text = _eval(bundled_copy, tmp_path / "ix", path).stdout
+    assert "right article@1  0.667" in text and "3 questions name one" in text
+    plain = _eval(bundled_copy, tmp_path / "ix", QUESTIONS, "--format", "json")
+    assert json.loads(plain.stdout)["questions_with_doc"] == _count_lines(QUESTIONS)
