@@ -221,9 +221,7 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
     from kqa.query import quoted_phrases
     from kqa.search import Filters, no_results_hint
 
-    if args.top < 1:
-        raise KqaError("-k must be at least 1")
-    if args.question != "-" and not args.question.strip(' \t\n"“”'):
+    if args.question != "-" and not args.question.strip(' \t\n"“”'):  # -k was checked by _settle_options
         raise KqaError("the question is empty")
     filters = Filters.parse(args.source, args.since, args.until)
     _, searcher = _open(args)

@@ -51,8 +51,9 @@ def normalize(text: str) -> str:
 
 def load_questions(path: Path) -> list[Question]:
     """Questions from a JSON Lines file (`-` reads stdin)."""
+    stdin = str(path) == "-"
     try:
-        if str(path) == "-":
+        if stdin:
             import sys
 
             text = sys.stdin.buffer.read().decode("utf-8-sig")
@@ -60,7 +61,7 @@ def load_questions(path: Path) -> list[Question]:
             text = path.read_text("utf-8-sig")  # a BOM from a Windows editor is not a bad line
     except (OSError, UnicodeDecodeError) as exc:
         raise KqaError(f"cannot read questions from {path}: {exc}") from None
-    return parse_questions(text, "stdin" if str(path) == "-" else str(path))
+    return parse_questions(text, "stdin" if stdin else str(path))
 
 
 def parse_questions(text: str, name: str) -> list[Question]:
