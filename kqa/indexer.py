@@ -7,6 +7,7 @@ from the live index. Problems with individual files are reported and skipped.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -19,7 +20,7 @@ import numpy as np
 from kqa import store
 from kqa.analysis import ANALYZER_VERSION, Analyzer
 from kqa.bm25 import BM25Params, okapi_idf
-from kqa.sources import SourceFile, scan
+from kqa.sources import UNREADABLE, SourceFile, scan
 from kqa.errors import KqaError
 from kqa.index import Index, load
 
@@ -72,7 +73,17 @@ def _is_current(index: Index, root: Path, sources: dict[str, list[int]], params:
         and all(m.get(k) == v for k, v in _settings(params).items())
         and known == sources
         and m.get("unreachable", {}) == dict(unreachable)  # a fixed or new broken link shows up
+        and not _readable_again(m, root)
     )
+
+
+def _readable_again(manifest: dict[str, Any], root: Path) -> set[str]:
+    """Files skipped as unreadable that can be read now: a `chmod` changes
+    neither size nor mtime, so the signature alone would keep them skipped."""
+    return {
+        rel for rel, info in manifest.get("sources", {}).items()
+        if str(info.get("skipped", "")).startswith(UNREADABLE) and os.access(root / rel, os.R_OK)
+    }
 
 
 def open_index(
@@ -103,9 +114,8 @@ def open_index(
             stale = index
         except store.IndexMissing:
             pass
-        except store.IndexInvalid as exc:
+        except store.IndexInvalid as exc:  # rebuilt under the lock, unless another process just did
             warn(f"index at {index_dir} is unusable ({exc}); rebuilding")
-            rebuild = True
     try:
         with store.build_lock(index_dir):
             return _build_locked(root, index_dir, rebuild, params, progress, warn)
@@ -210,34 +220,23 @@ def _read_file(
     warn: Warn,
 ) -> dict[str, Any]:
     from kqa.corpus import CorpusFileError, read_articles
-    from kqa.passages import split_passages
 
     problems: list[str] = []
     try:
         articles = read_articles(src, problems)
+        done = [(article, _article_passages(article, analyzer, split, params)) for article in articles]
     except CorpusFileError as exc:
-        warn(f"skipped {src.path}: {exc}")
-        report.skipped.append((src.relpath, str(exc)))
-        return {"sig": src.signature, "skipped": str(exc)}
+        return _skip(src, str(exc), report, warn)
+    except (Exception, MemoryError) as exc:  # one odd file must not sink the whole build
+        return _skip(src, f"cannot be split into passages ({type(exc).__name__}: {str(exc)[:80]})", report, warn)
     for problem in problems:
         warn(f"skipped {src.path} {problem}")
     report.bad_records += len(problems)
-    for article in articles:
+    for article, passages in done:
         unique = _unique(article.id, seen_ids)
         if unique != article.id:
             warn(f"{src.path}: id {article.id!r} is already used; this article is {unique!r}")
             article.id = unique
-        title_terms = analyzer.terms(article.title)
-        passages = []
-        # an article that is only a headline is its own passage, so it can be found
-        spans = split_passages(article.body, article.content_start, split) or split_passages(article.body, 0, split)
-        for span in spans:
-            text = article.body[span.start : span.end]
-            sentences = [(span.start + a, span.start + b) for a, b in split(text)]
-            terms = Counter(analyzer.terms(text))
-            for _ in range(params.title):
-                terms.update(title_terms)
-            passages.append(_Passage(span.start, span.end, terms, span.words, sentences))
         docs.append(_Doc(article.meta(), article.body, passages))
     info: dict[str, Any] = {"sig": src.signature}
     if problems:
@@ -245,12 +244,38 @@ def _read_file(
     return info
 
 
+def _article_passages(article: Any, analyzer: Analyzer, split: SentenceSplitter,
+                      params: BM25Params) -> list[_Passage]:
+    from kqa.passages import split_passages
+
+    title_terms = analyzer.terms(article.title)
+    passages = []
+    # an article that is only a headline is its own passage, so it can be found
+    spans = split_passages(article.body, article.content_start, split) or split_passages(article.body, 0, split)
+    for span in spans:
+        text = article.body[span.start : span.end]
+        sentences = [(span.start + a, span.start + b) for a, b in split(text)]
+        terms = Counter(analyzer.terms(text))
+        for _ in range(params.title):
+            terms.update(title_terms)
+        passages.append(_Passage(span.start, span.end, terms, span.words, sentences))
+    return passages
+
+
+def _skip(src: SourceFile, reason: str, report: BuildReport, warn: Warn) -> dict[str, Any]:
+    warn(f"skipped {src.path}: {reason}")
+    report.skipped.append((src.relpath, reason))
+    return {"sig": src.signature, "skipped": reason}
+
+
 def _reusable(old: Index | None, files: list[SourceFile]) -> dict[str, tuple[list[_Doc], Any]]:
     """Documents of files whose signature is unchanged since the old index."""
     if old is None:
         return {}
     known = old.manifest.get("sources", {})
-    unchanged = {f.relpath for f in files if known.get(f.relpath, {}).get("sig") == f.signature}
+    retry = _readable_again(old.manifest, Path(old.manifest["corpus"]))
+    unchanged = {f.relpath for f in files
+                 if known.get(f.relpath, {}).get("sig") == f.signature and f.relpath not in retry}
     by_file: dict[str, list[_Doc]] = {rel: [] for rel in unchanged}
     bounds = np.searchsorted(
         np.asarray(old.passage_article), np.arange(len(old.articles) + 1), side="left"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 MIN_WORDS = 15
 MAX_WORDS = 150
 TARGET_WORDS = 75
+PUNKT_CHUNK = 100_000  # characters per Punkt call (see _chunks)
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 # "Related articles" and kin: dropped, and the short list lines after them too
@@ -121,7 +122,28 @@ def punkt_splitter() -> SentenceSplitter:
     params = PunktParameters()
     params.abbrev_types = set(_ABBREVIATIONS)
     tokenizer = PunktSentenceTokenizer(params)
-    return lambda text: list(tokenizer.span_tokenize(text))
+
+    def split(text: str) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        for lo, hi in _chunks(text):
+            spans.extend((lo + a, lo + b) for a, b in tokenizer.span_tokenize(text[lo:hi]))
+        return spans
+
+    return split
+
+
+def _chunks(text: str, size: int = PUNKT_CHUNK) -> list[tuple[int, int]]:
+    """`text` in pieces of about `size` characters, cut at whitespace: Punkt's
+    time per call grows faster than the text, and NLTK stops a regular
+    expression after 5 s, so a multi-megabyte line would fail as a whole."""
+    bounds, lo = [], 0
+    while len(text) - lo > size:
+        cut = text.rfind(" ", lo + size // 2, lo + size)
+        cut = lo + size if cut < 0 else cut + 1
+        bounds.append((lo, cut))
+        lo = cut
+    bounds.append((lo, len(text)))
+    return bounds
 
 
 def _cut_long(text: str, p: Span, split: SentenceSplitter) -> list[Span]:

@@ -6,6 +6,7 @@ on every question, imports nothing more than os and pathlib.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+UNREADABLE = "unreadable ("  # how a file that could not be opened is reported (kqa.corpus)
 
 
 @dataclass(frozen=True)
@@ -38,16 +40,25 @@ def scan(root: Path, exclude: Path | None = None,
     skipped. Links are followed, but a link to something the walk reaches
     anyway (inside the corpus) is skipped, and a file reached twice from
     outside is listed once, so articles are not indexed twice and keep their
-    own paths. Folders that cannot be read and broken links go to `problems`."""
+    own paths. Folders that cannot be read, broken links, files that are not
+    regular files (a FIFO would block the reader, a device never ends) and
+    names that are not UTF-8 (they cannot be stored or printed) go to
+    `problems` instead."""
     top = os.path.realpath(root)
     skip = os.path.realpath(exclude) if exclude else None
     seen: set[str] = set()
     found: dict[tuple[int, int], SourceFile] = {}
+    reported: set[str] = set()
+
+    def report(rel: str, reason: str) -> None:
+        if problems is not None and rel not in reported:
+            reported.add(rel)
+            problems.append((rel, reason))
 
     def unreadable(exc: OSError) -> None:
-        if problems is not None and exc.filename:
+        if exc.filename:
             rel = Path(exc.filename).relative_to(root).as_posix() if Path(exc.filename) != root else "."
-            problems.append((rel + "/", f"unreadable folder ({exc.strerror or exc})"))
+            report(printable(rel) + "/", f"unreadable folder ({exc.strerror or exc})")
 
     def walked_anyway(path: str) -> bool:
         """A link whose target the walk reaches by its own path."""
@@ -81,17 +92,30 @@ def scan(root: Path, exclude: Path | None = None,
                 continue
             path = Path(dirpath, name)
             rel = path.relative_to(root).as_posix()
+            if printable(rel) != rel:
+                report(printable(rel), "file name is not UTF-8 (rename the file to index it)")
+                continue
             try:
                 st = os.lstat(path)  # one call per plain file, as stat() would be
                 if stat.S_ISLNK(st.st_mode):
                     if walked_anyway(str(path)):
                         continue
                     st = os.stat(path)
-            except OSError:  # a broken link, or a file removed while we look
-                if problems is not None and os.path.islink(path):
-                    problems.append((rel, "broken link"))
+            except OSError as exc:  # a broken link, a folder we may list but not enter, or a file just removed
+                if os.path.islink(path):
+                    report(rel, "broken link")
+                elif exc.errno in (errno.EACCES, errno.EPERM):
+                    report(Path(rel).parent.as_posix() + "/", f"unreadable folder ({exc.strerror})")
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                report(rel, "not a regular file (a pipe, socket or device)")
                 continue
             key = (st.st_dev, st.st_ino) if st.st_ino else (-1, len(found))  # no inode numbers: no dedup
             if key not in found:
                 found[key] = SourceFile(rel, path, st.st_size, st.st_mtime_ns)
     yield from found.values()
+
+
+def printable(name: str) -> str:
+    """`name` with bytes that are not UTF-8 (kept by Python as surrogates) shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

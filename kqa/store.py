@@ -53,7 +53,12 @@ def _crc(path: Path) -> int:
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Exclusive lock for the duration of a build; a second build waits."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".lock").open("a") as fh:
+    lock = index_dir / ".lock"
+    try:
+        fh = lock.open("a")
+    except OSError as exc:  # name the file: "Is a directory" alone does not say which
+        raise OSError(exc.errno, f"{exc.strerror} ({lock})") from None
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -86,7 +91,10 @@ def live_generation(index_dir: Path) -> Path:
     link = index_dir / CURRENT
     if not link.is_symlink() and not link.exists():
         raise IndexMissing(str(index_dir))
-    target = link.resolve()
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop of links
+        raise IndexInvalid("the 'current' link points to a missing generation") from None
     if not target.is_dir():
         raise IndexInvalid("the 'current' link points to a missing generation")
     return target
@@ -187,6 +195,7 @@ def _well_formed(m: dict[str, Any]) -> bool:
     return (
         isinstance(m.get("corpus"), str)
         and isinstance(m.get("built_at"), (int, float))
+        and 0 <= m["built_at"] < 1e11  # a time kqa could have written (NaN fails too)
         and isinstance(params, dict)
         and all(isinstance(v, (int, float)) for v in params.values())
         and isinstance(counts, dict)

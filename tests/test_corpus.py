@@ -374,8 +374,15 @@ def test_binary_file_with_nul(tmp_path: Path) -> None:
     assert error_for(tmp_path, "x.txt", b"PK\x03\x04\x00\x00 some zip") == "binary file (contains NUL bytes)"
 
 
-def test_utf16_file_counts_as_binary(tmp_path: Path) -> None:
-    msg = error_for(tmp_path, "x.txt", "Hello world".encode("utf-16"))
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_with_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    data = ("\ufeff" if encoding.endswith("be") else "") + "Yerevan office under Ködür\n\n" + BODY
+    article = load_one(tmp_path, "x.txt", data.encode(encoding))  # Windows Notepad's "Unicode"
+    assert article.title == "Yerevan office under Ködür" and article.body.endswith(BODY)
+
+
+def test_utf16_without_byte_order_mark_counts_as_binary(tmp_path: Path) -> None:
+    msg = error_for(tmp_path, "x.txt", "Hello world".encode("utf-16-le"))
     assert msg.startswith("binary file")
 
 

@@ -108,7 +108,8 @@ def test_refresh_rereads_only_changed_files(bundled_copy: Path, tmp_path: Path) 
     np.testing.assert_array_equal(np.asarray(fresh.idf), np.asarray(index.idf))
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "manifest", "manifest-shape", "old-format", "missing"])
+@pytest.mark.parametrize("damage", ["truncate", "flip", "manifest", "manifest-shape", "manifest-time",
+                                    "old-format", "missing", "link-loop"])
 def test_damaged_index_is_rebuilt_with_one_warning(bundled_copy: Path, tmp_path: Path, damage: str) -> None:
     ix_dir = tmp_path / "ix"
     open_index(bundled_copy, ix_dir)
@@ -126,6 +127,13 @@ def test_damaged_index_is_rebuilt_with_one_warning(bundled_copy: Path, tmp_path:
         m = json.loads((gen / "manifest.json").read_text("utf-8"))
         m["sources"] = {"x": [1]}
         (gen / "manifest.json").write_text(json.dumps(m), "utf-8")
+    elif damage == "manifest-time":
+        m = json.loads((gen / "manifest.json").read_text("utf-8"))
+        m["built_at"] = float("nan")  # a number, but no time (`kqa info` would fail on it)
+        (gen / "manifest.json").write_text(json.dumps(m), "utf-8")
+    elif damage == "link-loop":
+        (ix_dir / "current").unlink()
+        (ix_dir / "current").symlink_to("current")
     elif damage == "old-format":
         m = json.loads((gen / "manifest.json").read_text("utf-8"))
         m["format_version"] = 0

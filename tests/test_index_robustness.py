@@ -1,0 +1,159 @@
+"""Odd corpus files and odd index states: skipped or repaired, never a hang,
+a traceback or an index that stops answering."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import run_kqa
+from kqa import store
+from kqa.indexer import open_index
+from kqa.passages import _chunks, punkt_splitter
+from kqa.search import Searcher
+from kqa.sources import scan
+
+QUESTION = "Nakhchivan railway"
+
+
+def ask(corpus: Path, ix_dir: Path, *extra: str):
+    return run_kqa("-q", QUESTION, "-k", "1", "--corpus", str(corpus), "--index", str(ix_dir), *extra)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_fifo_named_txt_is_skipped_not_read(bundled_copy: Path, tmp_path: Path) -> None:
+    os.mkfifo(bundled_copy / "pipe.txt")  # opening it would block until a writer comes
+    r = ask(bundled_copy, tmp_path / "ix")  # run_kqa's timeout fails the test on a hang
+    assert r.returncode == 0, r.stderr
+    assert "pipe.txt: not a regular file" in r.stderr
+    info = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "info")
+    assert info.returncode == 0 and "not a regular file" in info.stdout + info.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_link_to_a_device_is_skipped(bundled_copy: Path, tmp_path: Path) -> None:
+    (bundled_copy / "zero.txt").symlink_to("/dev/zero")  # read whole, it never ends
+    r = ask(bundled_copy, tmp_path / "ix")
+    assert r.returncode == 0, r.stderr
+    assert "zero.txt: not a regular file" in r.stderr
+
+
+def test_file_name_that_is_not_utf8_is_reported_and_the_rest_indexed(bundled_copy: Path, tmp_path: Path) -> None:
+    try:
+        with open(os.path.join(os.fsencode(bundled_copy), b"caf\xe9.txt"), "wb") as fh:
+            fh.write(b"The caf\xc3\xa9 opened its doors near the Nakhchivan railway station.\n")
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    r = ask(bundled_copy, tmp_path / "ix")
+    assert r.returncode == 0, r.stderr
+    assert "caf\ufffd.txt: file name is not UTF-8" in r.stderr
+    assert "Traceback" not in r.stderr and "unexpected" not in r.stderr
+
+
+def test_a_file_that_fails_to_split_is_skipped_alone(bundled_copy: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import kqa.passages
+
+    real = kqa.passages.split_passages
+
+    def fussy(body: str, *args: object, **kw: object):
+        if "Nakhchivan" in body:  # NLTK gives up on a pathological text with TimeoutError, an OSError
+            raise TimeoutError("regular-expression match exceeded its 5.0s time limit")
+        return real(body, *args, **kw)
+
+    monkeypatch.setattr(kqa.passages, "split_passages", fussy)
+    warnings: list[str] = []
+    index, report = open_index(bundled_copy, tmp_path / "ix", warn=warnings.append)
+    assert report is not None and report.skipped
+    assert all("cannot be split into passages (TimeoutError" in reason for _, reason in report.skipped)
+    assert index.manifest["counts"]["articles"] == 5 - len(report.skipped) > 0
+    assert not any("cannot write index" in w for w in warnings)
+
+
+def test_long_single_line_is_split_in_chunks_at_spaces() -> None:
+    text = "Word after word goes on. " * 10_000  # 250,000 characters, no newline
+    chunks = _chunks(text, size=1_000)
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:]))
+    assert all(text[hi - 1] == " " for _, hi in chunks[:-1]) and max(hi - lo for lo, hi in chunks) <= 1_000
+    spans = punkt_splitter()(text)
+    assert len(spans) == 10_000 and text[slice(*spans[-1])] == "Word after word goes on."
+
+
+def test_file_skipped_as_unreadable_is_read_once_it_can_be(bundled_copy: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    target = bundled_copy / "003_f1439a8cd7274eed.txt"
+    real = Path.read_bytes
+
+    def denied(self: Path) -> bytes:
+        if self.name == target.name:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    _, report = open_index(bundled_copy, tmp_path / "ix")
+    assert report is not None and [rel for rel, _ in report.skipped] == [target.name]
+    monkeypatch.setattr(Path, "read_bytes", real)  # chmod fixed it: size and mtime unchanged
+    index, report = open_index(bundled_copy, tmp_path / "ix")
+    assert report is not None and (report.files_read, report.files_reused) == (1, 4)
+    assert not report.skipped and index.manifest["counts"]["articles"] == 5
+    assert open_index(bundled_copy, tmp_path / "ix")[1] is None  # and then it is current
+
+
+def test_folder_listed_but_not_entered_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.txt").write_text("text\n", "utf-8")
+    (tmp_path / "locked").mkdir()
+    for name in ("b.txt", "c.txt"):
+        (tmp_path / "locked" / name).write_text("text\n", "utf-8")
+    real = os.lstat
+
+    def no_search(path: os.PathLike[str] | str, *args: object, **kw: object) -> os.stat_result:
+        if Path(path).parent.name == "locked":  # mode r-- on the folder: names, but no stat
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, *args, **kw)
+
+    monkeypatch.setattr(os, "lstat", no_search)
+    problems: list[tuple[str, str]] = []
+    files = [f.relpath for f in scan(tmp_path, problems=problems)]
+    assert files == ["open/a.txt"]
+    assert problems == [("locked/", "unreadable folder (Permission denied)")]  # once, not per file
+
+
+def test_readers_waiting_on_a_repair_do_not_repeat_it(bundled_copy: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    ix_dir = tmp_path / "ix"
+    open_index(bundled_copy, ix_dir)
+    (store.live_generation(ix_dir) / "vocab.json").unlink()
+    real = store.build_lock
+
+    @contextlib.contextmanager
+    def after_another_repair(index_dir: Path) -> Iterator[None]:
+        monkeypatch.setattr(store, "build_lock", real)
+        open_index(bundled_copy, ix_dir)  # the process that held the lock repairs the index
+        with real(index_dir):
+            yield
+
+    monkeypatch.setattr(store, "build_lock", after_another_repair)
+    warnings: list[str] = []
+    index, report = open_index(bundled_copy, ix_dir, warn=warnings.append)
+    assert report is None, "the index was rebuilt a second time"
+    assert len(warnings) == 1 and "rebuilding" in warnings[0]
+    assert Searcher(index).search(QUESTION, k=1)
+
+
+def test_lock_that_is_a_folder_is_named(bundled_copy: Path, tmp_path: Path) -> None:
+    ix_dir = tmp_path / "ix"
+    open_index(bundled_copy, ix_dir)
+    (ix_dir / ".lock").unlink()
+    (ix_dir / ".lock").mkdir()
+    (bundled_copy / "new.txt").write_text("A new article about the Nakhchivan railway line.\n", "utf-8")
+    warnings: list[str] = []
+    index, report = open_index(bundled_copy, ix_dir, warn=warnings.append)
+    assert report is None and index.manifest["counts"]["articles"] == 5  # the index as it was
+    assert len(warnings) == 1 and str(ix_dir / ".lock") in warnings[0]
