@@ -36,6 +36,8 @@ exit codes: 0 results, 1 no results, 2 usage or data error, 130 interrupted
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        if message.startswith("argument -q/--question: expected one argument"):
+            message += "; a question that starts with '-' is written -q=-QUESTION"
         raise KqaError(f"{message} (see 'kqa --help')")
 
 
@@ -49,7 +51,7 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
                    help="index folder (default: index/ for the bundled corpus, else the user cache)")
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
                    help="show tracebacks for errors")
-    p.add_argument("--ranking", choices=("rerank", "bm25"), default=argparse.SUPPRESS if suppress else "rerank",
+    p.add_argument("--ranking", choices=("rerank", "bm25"), default=default,
                    help="rerank: BM25 then the answer cues (default); bm25: BM25 order only, "
                         "to measure what the rerank does with `kqa eval`")
     return p
@@ -96,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None or sys.stderr is None:  # started with `>&-`: nowhere to write
+        if sys.stderr is not None:
+            _say("error: stdout is closed")
+        return int(ExitCode.ERROR)
     try:
         args = build_parser().parse_args(argv)
         return int(_dispatch(args))
@@ -143,6 +149,11 @@ def _settle_options(args: argparse.Namespace) -> None:
     """Apply options given before a subcommand to it, refuse those it has no
     use for (never drop them silently), then fill in the defaults."""
     command = args.command
+    if getattr(args, "source", None) is not None and not args.source.strip():
+        raise KqaError("--source: empty text")  # `--source "$UNSET"` would quietly filter nothing
+    if command in ("index", "info") and getattr(args, "ranking", None) is not None:
+        raise KqaError(f"--ranking does not apply to 'kqa {command}'")
+    args.ranking = getattr(args, "ranking", None) or "rerank"
     if command is not None:
         for dest, (flag, takers) in _GLOBAL_OPTIONS.items():
             if getattr(args, dest) is None:
@@ -206,14 +217,30 @@ def _open(args: argparse.Namespace, rebuild: bool = False):  # noqa: ANN202 - Se
 
 
 def _questions(arg: str) -> Iterator[str]:
+    """The question, or one per line of stdin: read as bytes and decoded line
+    by line, so a stray byte spoils only its own line (shown as U+FFFD), and a
+    leading byte-order mark does not end up in the first `query`."""
+    from kqa.sources import printable  # a stray byte in argv: U+FFFD, as on stdin
+
     if arg != "-":
-        yield arg
+        yield printable(arg)
         return
+    if sys.stdin is None:
+        raise KqaError("-q -: stdin is closed")
     if sys.stdin.isatty():
         _say("reading questions from the terminal, one per line (Ctrl-D to end)")
-    for line in sys.stdin:
-        if line.strip():
-            yield line.strip()
+    asked = 0
+    for n, raw in enumerate(sys.stdin.buffer):
+        line = raw.decode("utf-8-sig" if n == 0 else "utf-8", "replace").strip()
+        if line:
+            asked += 1
+            yield line
+    if not asked:
+        _say("no questions on stdin")
+
+
+def _shorten(question: str, limit: int = 80) -> str:
+    return question if len(question) <= limit else question[: limit - 1] + "…"
 
 
 def _cmd_ask(args: argparse.Namespace) -> ExitCode:
@@ -242,7 +269,7 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
         if not hits:  # in a batch, said per question: structured output has no line for it
             known, unknown = searcher.known_terms(question)
             hint = no_results_hint(known, unknown, filters, "try without them", quoted_phrases(question))
-            _say(("no results" if args.question != "-" else f"no results for {question!r}") + ": " + hint)
+            _say(("no results" if args.question != "-" else f"no results for {_shorten(question)!r}") + ": " + hint)
     writer.close()
     return ExitCode.OK if found else ExitCode.NO_RESULTS
 
@@ -325,7 +352,8 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
         print(json.dumps({
             "q": q.q, "answers": list(q.answers), "doc": q.doc, "rank": first, "answer_sentence": sentence_ok,
             "top": None if top is None else {k: v for k, v in top.record().items()
-                                             if k in ("title", "source", "date", "path", "text", "answer", "doc_id")},
+                                             if k in ("doc_id", "passage_id", "title", "source", "date",
+                                                      "date_inferred", "url", "path", "text", "answer")},
         }, ensure_ascii=False))
 
     per_question = args.eval_format == "jsonl"

@@ -181,20 +181,32 @@ def _jsonl_articles(relpath: str, text: str, problems: list[str],
     return articles
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _whole_chars(text: str) -> str:
+    """JSON may escape half of a character (`"\\udc80"`, a cut emoji in scraped
+    text); it cannot be written as UTF-8, so it becomes U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | None = None) -> Article:
     try:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
         raise CorpusFileError(f"malformed JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting 100,000 deep
+        raise CorpusFileError(f"unreadable JSON ({type(exc).__name__})") from None
     if not isinstance(rec, dict):
         raise CorpusFileError("record is not a JSON object")
     body = rec.get("text")
     if not isinstance(body, str) or not body.strip():
         raise CorpusFileError("record has no 'text'")
+    body = _whole_chars(body)
 
     def opt(key: str) -> str | None:
         value = rec.get(key)
-        return str(value).strip() or None if value is not None else None
+        return _whole_chars(str(value)).strip() or None if value is not None else None
 
     article = Article(
         id=opt("id") or f"{Path(relpath).with_suffix('').as_posix()}:{lineno}",

@@ -59,7 +59,11 @@ def load_questions(path: Path) -> list[Question]:
             text = sys.stdin.buffer.read().decode("utf-8-sig")
         else:
             text = path.read_text("utf-8-sig")  # a BOM from a Windows editor is not a bad line
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        bad = exc.object[exc.start : exc.start + 1].hex()
+        raise KqaError(f"{'stdin' if stdin else path}:{line}: not UTF-8 (byte 0x{bad})") from None
+    except OSError as exc:
         raise KqaError(f"cannot read questions from {path}: {exc}") from None
     return parse_questions(text, "stdin" if stdin else str(path))
 
@@ -69,7 +73,7 @@ def parse_questions(text: str, name: str) -> list[Question]:
     answers are non-empty strings (numbers are read as their text), "doc"
     a string naming the article (kept with the results, not scored)."""
     out = []
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 may sit inside a string
         if not line.strip():
             continue
         try:
@@ -83,7 +87,7 @@ def parse_questions(text: str, name: str) -> list[Question]:
             if doc is not None and not isinstance(doc, (str, int)):
                 raise KqaError(f"{name}:{n}: \"doc\" must be a string")
             out.append(Question(q.strip(), tuple(texts), None if doc is None else str(doc)))
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             raise KqaError(f"{name}:{n}: expected {{\"q\": \"...\", \"answers\": [\"...\"]}}") from None
     if not out:
         raise KqaError(f"no questions in {name}")

@@ -11,6 +11,8 @@ import os
 import re
 from pathlib import Path
 
+from kqa.errors import KqaError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "corpus"
 BUNDLED_INDEX = PROJECT_ROOT / "index"
@@ -18,6 +20,8 @@ BUNDLED_INDEX = PROJECT_ROOT / "index"
 
 def corpus_dir(arg: str | None) -> Path | None:
     """The corpus to use: `--corpus`, else $KQA_CORPUS, else the bundled one."""
+    if arg == "":  # `--corpus "$UNSET"`: answering from another corpus would mislead
+        raise KqaError("--corpus: empty path")
     chosen = arg or os.environ.get("KQA_CORPUS")
     if chosen:
         return Path(chosen).expanduser().resolve()
@@ -38,6 +42,8 @@ def data_dir() -> Path:
 
 def index_dir(corpus: Path, arg: str | None) -> Path:
     """The index for `corpus`: `--index`, the bundled `index/`, or the cache."""
+    if arg == "":
+        raise KqaError("--index: empty path")
     if arg:
         return Path(arg).expanduser().resolve()
     if corpus == BUNDLED_CORPUS and os.access(PROJECT_ROOT, os.W_OK):

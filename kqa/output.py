@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from typing import IO
 
@@ -44,16 +44,6 @@ def use_color(when: str, stream: IO[str]) -> bool:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def emphasise(text: str, spans: Sequence[tuple[int, int]], on: str, off: str = RESET) -> str:
-    out, pos = [], 0
-    for start, end in spans:
-        out.append(text[pos:start])
-        out.append(f"{on}{text[start:end]}{off}")
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 class Writer:
@@ -108,7 +98,8 @@ class Writer:
         if self.batch:
             if self._started:
                 s.write("\n")
-            s.write(f"{BOLD}? {question}{RESET}\n" if c else f"? {question}\n")
+            asked = one_line(clean(question))  # a question is data too: no escape reaches the terminal
+            s.write(f"{BOLD}? {asked}{RESET}\n" if c else f"? {asked}\n")
             if not hits:
                 s.write("  (no results)\n")
         self._started = True
@@ -116,7 +107,7 @@ class Writer:
         for hit in hits:
             title = clean(hit.article["title"])
             title = f"{TITLE}{title}{RESET}" if c else title
-            meta = clean(f"{hit.article['source']} · {hit.date_label} · {hit.path} · score {hit.score:.2f}")
+            meta = one_line(clean(f"{hit.article['source']} · {hit.date_label} · {hit.path} · score {hit.score:.2f}"))
             s.write(f"{hit.rank}. {title}\n")
             s.write(f"   {DIM}{meta}{RESET}\n" if c else f"   {meta}\n")
             for line in self._body_lines(question, hit, width):
@@ -129,23 +120,50 @@ class Writer:
         text = clean(hit.text)  # one-for-one, so offsets stay valid
         if not width:
             return [one_line(text)]
-        if self.highlight is not None:
-            spans = self.highlight(question, text)
-            shift = _shift(spans)
-            a, b = shift(hit.answer_start - hit.start), shift(hit.answer_end - hit.start)
-            text = emphasise(emphasise(text, spans, MATCH, MATCH_OFF), [(a, b)] if b > a else [], UNDERLINE, UNDERLINE_OFF)
-        return textwrap.wrap(one_line(text), width=width - 3, break_on_hyphens=False, break_long_words=False)
+        matches = self.highlight(question, text) if self.highlight is not None else []
+        answer = (hit.answer_start - hit.start, hit.answer_end - hit.start)
+        return [_render(text, line, matches, answer) for line in _wrap(text, width - 3)]
 
 
-def _shift(spans: Sequence[tuple[int, int]]) -> Callable[[int], int]:
-    """Maps an offset in a text to the same place after `spans` were emphasised."""
+Word = tuple[int, int]
 
-    def at(offset: int) -> int:
-        opened = sum(1 for s, _ in spans if s < offset) * len(MATCH)
-        closed = sum(1 for _, e in spans if e <= offset) * len(MATCH_OFF)
-        return offset + opened + closed
 
-    return at
+def _wrap(text: str, width: int) -> list[list[Word]]:
+    """Words of `text` (offsets) filled into lines of at most `width` columns;
+    wrapping before styling, so escape codes never count as text."""
+    lines: list[list[Word]] = []
+    used = 0
+    for m in re.finditer(r"\S+", text):
+        size = m.end() - m.start()
+        if lines and lines[-1] and used + 1 + size <= width:
+            lines[-1].append(m.span())
+            used += 1 + size
+        else:
+            lines.append([m.span()])
+            used = size
+    return lines
+
+
+def _render(text: str, words: list[Word], matches: Sequence[Word], answer: Word) -> str:
+    """One wrapped line with its emphasis, every style closed at the line's end
+    (an underline left open would run into the next line's indent)."""
+    pieces: list[tuple[str, bool, bool]] = []
+    for i, (s, e) in enumerate(words):
+        if i:  # the space between two words is underlined inside the answer only
+            pieces.append((" ", False, answer[0] <= words[i - 1][1] and s < answer[1]))
+        cuts = sorted({s, e} | {x for span in (*matches, answer) for x in span if s < x < e})
+        for a, b in zip(cuts, cuts[1:]):
+            pieces.append((text[a:b], any(ms <= a and b <= me for ms, me in matches), answer[0] <= a and b <= answer[1]))
+    out, bold, under = [], False, False
+    for piece, m, u in pieces:
+        if u != under:
+            out.append(UNDERLINE if u else UNDERLINE_OFF)
+        if m != bold:
+            out.append(MATCH if m else MATCH_OFF)
+        bold, under = m, u
+        out.append(piece)
+    out.append((MATCH_OFF if bold else "") + (UNDERLINE_OFF if under else ""))
+    return "".join(out)
 
 
 def _columns() -> int:
@@ -155,9 +173,10 @@ def _columns() -> int:
     except (KeyError, ValueError):
         pass
     try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns
+        columns = os.get_terminal_size(sys.stdout.fileno()).columns
     except (OSError, ValueError):
         return 100
+    return columns if columns > 0 else 100  # some consoles report 0: unknown, not "piped"
 
 
 def stderr_progress(label: str) -> Callable[[int, int], None] | None:

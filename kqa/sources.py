@@ -27,10 +27,13 @@ class SourceFile:
     path: Path
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
 
     @property
     def signature(self) -> list[int]:
-        return [self.size, self.mtime_ns]
+        """Size and both times: a same-size edit with its mtime put back (`cp -p`,
+        `rsync -t`, `touch -r`) still moves the ctime, which no tool can set."""
+        return [self.size, self.mtime_ns, self.ctime_ns]
 
 
 def scan(root: Path, exclude: Path | None = None,
@@ -112,7 +115,7 @@ def scan(root: Path, exclude: Path | None = None,
                 continue
             key = (st.st_dev, st.st_ino) if st.st_ino else (-1, len(found))  # no inode numbers: no dedup
             if key not in found:
-                found[key] = SourceFile(rel, path, st.st_size, st.st_mtime_ns)
+                found[key] = SourceFile(rel, path, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     yield from found.values()
 
 

@@ -205,7 +205,7 @@ def _well_formed(m: dict[str, Any]) -> bool:
         and all(
             isinstance(info, dict)
             and isinstance(info.get("sig"), list)
-            and len(info["sig"]) == 2
+            and len(info["sig"]) in (2, 3)  # 2: before ctime was kept; such files are simply re-read
             and all(isinstance(x, int) for x in info["sig"])
             for info in sources.values()
         )

@@ -137,13 +137,27 @@ def test_scan_finds_txt_md_jsonl_recursively_sorted_and_skips_hidden(tmp_path: P
                      "sub/inner/deep.txt"]
 
 
-def test_scan_signature_tracks_size_and_mtime(tmp_path: Path) -> None:
+def test_scan_signature_tracks_size_mtime_and_ctime(tmp_path: Path) -> None:
     path = write(tmp_path, "a.txt", "hello")
     os.utime(path, ns=(1_000_000_000, 2_000_000_000))
     (src,) = scan(tmp_path)
     assert src.path == path
     assert src.size == 5
-    assert src.signature == [5, 2_000_000_000]
+    assert src.signature == [5, 2_000_000_000, path.stat().st_ctime_ns]
+
+
+def test_same_size_edit_with_its_time_put_back_is_seen(bundled_copy: Path, tmp_path: Path) -> None:
+    from kqa.indexer import open_index
+    from kqa.search import Searcher
+
+    target = bundled_copy / "003_f1439a8cd7274eed.txt"
+    open_index(bundled_copy, tmp_path / "ix")
+    before = target.stat()
+    target.write_text(target.read_text("utf-8").replace("SIPRI", "SIPRO"), "utf-8")  # `rsync -t` style:
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, mtime restored
+    index, report = open_index(bundled_copy, tmp_path / "ix")
+    assert report is not None and report.files_read == 1
+    assert "sipro" in index.vocab and "SIPRO" in Searcher(index).search("SIPRO", k=1)[0].text
 
 
 def test_scan_skips_dangling_symlink(tmp_path: Path) -> None:

@@ -1,0 +1,134 @@
+"""Input as scripts really send it (stray bytes, BOMs, empty variables, closed
+pipes) and text output on a terminal, through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import kqa_cmd, run_kqa
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+MOSCOW = "Who hosted the January 11 meeting in Moscow?"
+
+
+@pytest.fixture
+def ask(bundled_copy: Path, tmp_path: Path):
+    ix = tmp_path / "ix"
+
+    def run(*args: str, **kw) -> subprocess.CompletedProcess[str]:
+        return run_kqa("--corpus", str(bundled_copy), "--index", str(ix), *args, **kw)
+
+    return run
+
+
+def test_batch_survives_a_bom_and_a_stray_byte_under_a_strict_locale(bundled_copy: Path, tmp_path: Path) -> None:
+    questions = b"\xef\xbb\xbfWho hosted the meeting in Moscow?\nMoscow \xff meeting\nPashinyan\n"
+    r = subprocess.run([*kqa_cmd(), "--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
+                        "-q", "-", "-k", "1", "--format", "jsonl"], input=questions, capture_output=True,
+                       env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"}, timeout=300)
+    assert r.returncode == 0, r.stderr
+    queries = [json.loads(line)["query"] for line in r.stdout.decode("utf-8").splitlines()]
+    assert queries == ["Who hosted the meeting in Moscow?", "Moscow \ufffd meeting", "Pashinyan"]
+
+
+def test_a_stray_byte_in_the_question_argument(bundled_copy: Path, tmp_path: Path) -> None:
+    args = [*kqa_cmd(), "--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
+            "-q", "Putin \udcff", "-k", "1", "--format", "jsonl"]
+    r = subprocess.run([os.fsencode(a) for a in args], capture_output=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["query"] == "Putin \ufffd"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--corpus", "", "-q", "Putin"], "--corpus: empty path"),
+    (["--index", "", "-q", "Putin"], "--index: empty path"),
+    (["--source", " ", "-q", "Putin"], "--source: empty text"),
+    (["--ranking", "bm25", "info"], "--ranking does not apply to 'kqa info'"),
+    (["-q", "-Putin"], "a question that starts with '-' is written -q=-QUESTION"),
+])
+def test_empty_or_misplaced_values_are_errors_not_defaults(args: list[str], message: str) -> None:
+    r = run_kqa(*args)
+    assert r.returncode == 2 and r.stdout == ""
+    assert message in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_question_starting_with_a_dash_in_the_documented_form(ask) -> None:
+    r = ask("-q=-Putin", "-k", "1")
+    assert r.returncode == 0 and "Putin" in r.stdout
+
+
+def test_empty_batch_says_so(ask) -> None:
+    r = ask("-q", "-", input="\n  \n")
+    assert r.returncode == 1 and r.stderr.splitlines()[-1] == "kqa: no questions on stdin"
+
+
+def test_closed_stdout_is_one_line(bundled_copy: Path, tmp_path: Path) -> None:
+    cmd = " ".join(f"'{a}'" for a in [*kqa_cmd(), "--corpus", str(bundled_copy), "-q", "Putin"])
+    r = subprocess.run(["sh", "-c", f"{cmd} >&-"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and r.stderr == "kqa: error: stdout is closed\n"
+
+
+def test_batch_header_shows_escape_sequences_as_text(ask) -> None:
+    r = ask("-q", "-", "-k", "1", input="Putin \x1b[2J\x1b]0;owned\x07 Moscow\n")
+    assert r.returncode == 0
+    assert "\x1b" not in r.stdout and "\x07" not in r.stdout
+    assert r.stdout.startswith("? Putin ␛[2J␛]0;owned␇ Moscow\n")
+
+
+def test_terminal_text_wraps_by_visible_width_and_closes_styles_per_line(ask) -> None:
+    r = ask("-q", MOSCOW, "-k", "3", "--color", "always", env={"COLUMNS": "60"})
+    assert r.returncode == 0
+    body = [line for line in r.stdout.splitlines() if line.startswith("   ") and "·" not in line]
+    visible = [ANSI.sub("", line) for line in body]
+    assert max(map(len, visible)) <= 60
+    emphasised = [v for line, v in zip(body, visible) if "\x1b[1;33m" in line]
+    assert emphasised and max(map(len, emphasised)) > 50  # not wrapped early because of the codes
+    for line in body:
+        assert line.count("\x1b[4m") == line.count("\x1b[24m")  # the underline never reaches the indent
+        assert line.count("\x1b[1;33m") == line.count("\x1b[22;39m")
+
+
+def test_odd_jsonl_records_are_skipped_or_repaired_not_fatal(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Quokka news\n\nThe quokka census counted many animals.\n", "utf-8")
+    (corpus / "b.jsonl").write_text(
+        '{"text": "A quokka with a cut emoji \\udc80 here."}\n'
+        + "[" * 100_000 + "\n"
+        + '{"text": "x", "id": ' + "9" * 5000 + "}\n", "utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "cut emoji", "-k", "1",
+                "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["text"] == "A quokka with a cut emoji \ufffd here."
+    assert "b.jsonl line 2: unreadable JSON (RecursionError)" in r.stderr
+    assert "b.jsonl line 3: unreadable JSON (ValueError)" in r.stderr
+
+
+def test_eval_reads_records_holding_unicode_line_separators(ask, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    lines = [json.dumps({"q": "Who hosted the meeting\u2028in Moscow?", "answers": ["Putin\x85"]}, ensure_ascii=False),
+             json.dumps({"q": MOSCOW, "answers": ["Putin"]}), "[" * 100_000]
+    questions.write_text("\n".join(lines) + "\n", "utf-8")
+    r = ask("eval", str(questions))
+    assert r.returncode == 2 and r.stderr.startswith(f"kqa: error: {questions}:3: expected")
+    questions.write_bytes(b'{"q": "Who?", "answers": ["a"]}\n{"q": "Wh\xff?", "answers": ["a"]}\n')
+    r = ask("eval", str(questions))
+    assert r.returncode == 2 and f"{questions}:2: not UTF-8 (byte 0xff)" in r.stderr
+
+
+def test_eval_jsonl_top_says_when_a_date_is_inferred(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Quokka news\n\nThe quokka festival took place on 3 March 2022 in Perth.\n", "utf-8")
+    os.utime(corpus / "a.txt", (1_700_000_000, 1_700_000_000))
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "eval", "-", "--format", "jsonl",
+                input='{"q": "When was the quokka festival?", "answers": ["3 March 2022"]}\n')
+    assert r.returncode == 0, r.stderr
+    top = json.loads(r.stdout)["top"]
+    assert (top["date"], top["date_inferred"]) == ("2022-03", True)
