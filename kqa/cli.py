@@ -30,7 +30,7 @@ examples:
   kqa --corpus ~/articles index --rebuild
   kqa info
 
-exit codes: 0 results, 1 no results, 2 usage or data error, 130 interrupted
+exit codes: 0 results, 1 no results, 2 usage or data error, 130 interrupted, 143 terminated
 """
 
 
@@ -113,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("interrupted")
         return int(ExitCode.INTERRUPTED)
+    except _Terminated:
+        _say("terminated")
+        return int(ExitCode.TERMINATED)
     except BrokenPipeError:
         _silence_stdout()  # the reader (e.g. `head`) has what it wanted
         return int(ExitCode.OK)
@@ -182,8 +185,21 @@ def _settle_options(args: argparse.Namespace) -> None:
         args.info_format = args.info_format or "text"
 
 
+class _Terminated(BaseException):
+    """SIGTERM as an exception, so a build in progress removes its half-written
+    generation as it does for Ctrl-C (BaseException: no `except Exception` eats it)."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise _Terminated
+
+
 def _dispatch(args: argparse.Namespace) -> ExitCode:
     _settle_options(args)
+    if args.command != "tui" and (args.command is not None or args.question is not None):
+        import signal
+
+        signal.signal(signal.SIGTERM, _on_sigterm)
     if args.command == "index":
         return _cmd_index(args)
     if args.command == "info":

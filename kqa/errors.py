@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     NO_RESULTS = 1
     ERROR = 2
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM, as a shell reports a process it killed
 
 
 class KqaError(Exception):

@@ -112,6 +112,8 @@ def open_index(
             if _is_current(index, root, sources, params, unreachable):
                 return index, None
             stale = index
+            if index.manifest.get("corpus") != str(root):  # `--index` shared by mistake
+                warn(f"index at {index_dir} was built for {index.manifest.get('corpus')}; rebuilding it for {root}")
         except store.IndexMissing:
             pass
         except store.IndexInvalid as exc:  # rebuilt under the lock, unless another process just did

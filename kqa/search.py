@@ -402,8 +402,11 @@ class Searcher:
         """Per-article mask for the filters."""
         keep = np.ones(len(self.index.articles), dtype=bool)
         if filters.source:
-            needle = fold(filters.source)
-            keep &= np.array([needle in fold(a["source"]) for a in self.index.articles], dtype=bool)
+            def norm(text: str) -> str:  # case, accents and runs of spaces do not matter
+                return " ".join(fold(text).split())
+
+            needle = norm(filters.source)
+            keep &= np.array([needle in norm(a["source"]) for a in self.index.articles], dtype=bool)
         if filters.since or filters.until:
             lo, hi = self._date_bounds
             if filters.since:

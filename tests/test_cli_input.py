@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import kqa_cmd, run_kqa
+from conftest import BBC, kqa_cmd, needs, run_kqa
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 MOSCOW = "Who hosted the January 11 meeting in Moscow?"
@@ -132,3 +132,29 @@ def test_eval_jsonl_top_says_when_a_date_is_inferred(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     top = json.loads(r.stdout)["top"]
     assert (top["date"], top["date_inferred"]) == ("2022-03", True)
+
+
+def test_source_filter_ignores_runs_of_spaces(ask) -> None:
+    r = ask("-q", "Armenia", "--source", "sofia   GLOBE", "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    assert {json.loads(line)["source"] for line in r.stdout.splitlines()} == {"The Sofia Globe"}
+
+
+@needs(BBC)
+def test_sigterm_during_a_build_exits_143_and_leaves_the_index_as_it_was(bundled_copy: Path, tmp_path: Path) -> None:
+    import shutil
+    import signal
+    import time
+
+    ix = tmp_path / "ix"
+    assert run_kqa("--corpus", str(bundled_copy), "--index", str(ix), "index").returncode == 0
+    before = (ix / "current").resolve()
+    shutil.copytree(BBC, bundled_copy / "bbc")
+    proc = subprocess.Popen([*kqa_cmd(), "--corpus", str(bundled_copy), "--index", str(ix), "index"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    assert proc.poll() is None, "the build finished before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and err.splitlines()[-1] == "kqa: terminated"
+    assert (ix / "current").resolve() == before and not list(ix.glob("*.tmp"))

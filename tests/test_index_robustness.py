@@ -157,3 +157,14 @@ def test_lock_that_is_a_folder_is_named(bundled_copy: Path, tmp_path: Path) -> N
     index, report = open_index(bundled_copy, ix_dir, warn=warnings.append)
     assert report is None and index.manifest["counts"]["articles"] == 5  # the index as it was
     assert len(warnings) == 1 and str(ix_dir / ".lock") in warnings[0]
+
+
+def test_index_of_another_corpus_is_not_replaced_silently(bundled_copy: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("Quokka news\n\nThe quokka census counted many animals.\n", "utf-8")
+    open_index(other, tmp_path / "ix")
+    warnings: list[str] = []
+    index, _ = open_index(bundled_copy, tmp_path / "ix", warn=warnings.append)
+    assert warnings == [f"index at {tmp_path / 'ix'} was built for {other}; rebuilding it for {bundled_copy}"]
+    assert index.manifest["counts"]["articles"] == 5
