@@ -176,3 +176,26 @@ async def test_resizing_to_narrow_with_the_list_focused_shows_the_list(bundled_c
         assert app.focused is results and results.region.area > 0  # not a hidden widget
         await pilot.press("down")
         assert results.highlighted == 1
+
+
+async def test_typing_on_after_enter_keeps_the_focus_when_the_answer_arrives(bundled_copy: Path, tmp_path: Path) -> None:
+    import threading
+
+    app = app_for(bundled_copy, tmp_path)
+    assert app.searcher is not None
+    search, go = app.searcher.search, threading.Event()
+
+    def slow(question, top=5, filters=None):  # noqa: ANN001, ANN202 - Searcher.search
+        if "Moscow" in question:
+            assert go.wait(10)  # the answer comes back only once the user typed on
+        return search(question, top, filters)
+
+    app.searcher.search = slow  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.debounce = 60.0  # the next question never runs during the test
+        await pilot.press(*"Moscow", "enter", *["backspace"] * 6, *"peace")
+        go.set()
+        await settle(app, pilot)
+        assert app.query_one(ResultList).hits and isinstance(app.focused, QuestionBox)
+        await pilot.press(*"keepers")
+        assert app.query_one(QuestionBox).value == "peacekeepers"  # no keystroke went to the list

@@ -132,6 +132,7 @@ class KqaApp(App[int], inherit_bindings=False):
     @on(Input.Changed, "#question")
     def _typed(self) -> None:
         self._refocus_results = False  # the user is busy with the question now
+        self._focus_results_for = -1  # ... so an earlier enter no longer moves the focus
         if self._timer is not None:
             self._timer.stop()
         if self.debounce <= 0:  # search on every keystroke
