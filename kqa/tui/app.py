@@ -29,7 +29,7 @@ from kqa.tui.indexing import IndexPanel, Opener
 from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
 from kqa.tui.status import answer_line, index_line
 from kqa.tui.text import citation, plain
-from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Spans
+from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Spans, passage_key
 
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
@@ -91,6 +91,7 @@ class KqaApp(App[int], inherit_bindings=False):
         self.corpus_name = corpus_name
         self._seq = 0
         self._focus_results_for = -1
+        self._keep: tuple[int, str] | None = None  # (seq, passage): select it again in that answer
         self._timer: Timer | None = None
         self._answer: KqaApp.Answered | None = None
         self.debounce = DEBOUNCE
@@ -147,12 +148,14 @@ class KqaApp(App[int], inherit_bindings=False):
         self.ask(focus_results=True)
         self._remember(self.query_one("#question", Input).value)
 
-    def ask(self, focus_results: bool = False) -> None:
-        """Run the question in the box with the current filters."""
+    def ask(self, focus_results: bool = False, keep: Hit | None = None) -> None:
+        """Run the question in the box with the current filters; `keep`: the
+        passage to select again (and keep open) if the answer still has it."""
         question = self.query_one("#question", Input).value.strip()
         self._seq += 1
         if focus_results:
             self._focus_results_for = self._seq
+        self._keep = (self._seq, passage_key(keep)) if keep is not None else None
         if not question:
             self._answer = None
             self._show_results([], [])
@@ -187,19 +190,20 @@ class KqaApp(App[int], inherit_bindings=False):
         self._show_results(answer.hits, answer.spans)
         self._show_status()
         results = self.query_one("#results", ResultList)
+        kept = self._keep is not None and self._keep[0] == answer.seq and results.select(self._keep[1])
         wanted = self._focus_results_for == answer.seq or self._refocus_results
         self._focus_results_for = -1  # an enter counts once: a later refresh must not move the focus
         if answer.hits and wanted:
             self._refocus_results = False
             results.focus()
         reader = self.query_one("#reader", Reader)
-        if reader.display and not self._wide:  # narrow: the article covers the list, show the new list
+        if reader.display and not self._wide and not kept:  # narrow: the article covers the list, show the new list
             in_article = isinstance(self._main_screen.focused, ArticleScroll)  # even under a modal
             self._close_reader()
             if in_article:
                 self._focus_results_or_question()
-        elif reader.display and answer.hits:
-            self._read(answer.hits[0], focus=False)
+        elif reader.display and results.current is not None:
+            self._read(results.current, focus=False)
 
     def _show_results(self, hits: list[Hit], spans: list[Spans]) -> None:
         """Fill the list; when it (or the article) goes away with the focus in
@@ -387,6 +391,7 @@ class KqaApp(App[int], inherit_bindings=False):
         self.query_one(IndexPanel).start(self.opener, rebuild)
 
     def on_index_panel_ready(self, message: IndexPanel.Ready) -> None:
+        refreshed = self.searcher is not None  # else the first open: a question typed meanwhile runs now
         self.searcher = message.searcher
         self._index_failed = False
         report = message.report
@@ -398,8 +403,11 @@ class KqaApp(App[int], inherit_bindings=False):
             self.notify("The index is up to date with the corpus folder.")
         self._show_status()
         self.refresh_bindings()
+        if refreshed and report is None:
+            return  # nothing changed: the list and the article stay as they are
         if self.query_one("#question", Input).value.strip():
-            self.ask(focus_results=self._focus_results_for == self._seq)  # an enter pressed while indexing
+            # an enter pressed while indexing goes to the results; a refresh keeps the passage being read
+            self.ask(focus_results=self._focus_results_for == self._seq, keep=self._selected_hit() if refreshed else None)
 
     def on_index_panel_failed(self, message: IndexPanel.Failed) -> None:
         self._index_failed = True

@@ -73,6 +73,11 @@ def hit_prompt(hit: Hit, spans: Spans) -> Content:
     )
 
 
+def passage_key(hit: Hit) -> str:
+    """The same passage across index refreshes (passage ids may be renumbered)."""
+    return f"{hit.path}@{hit.start}-{hit.end}"
+
+
 class ResultList(OptionList):
     """Ranked hits; Enter or a click opens one (OptionSelected)."""
 
@@ -93,6 +98,14 @@ class ResultList(OptionList):
         self.set_options(options[:-1])
         self.highlighted = 0 if hits else None
         self.scroll_home(animate=False)
+
+    def select(self, key: str) -> bool:
+        """Highlight the passage with this `passage_key`, if listed."""
+        for index, hit in enumerate(self.hits):
+            if passage_key(hit) == key:
+                self.highlighted = index
+                return True
+        return False
 
     @property
     def current(self) -> Hit | None:

@@ -1,0 +1,57 @@
+"""Ctrl+R refreshes the index without losing what the user is reading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui_helpers import ask, settle
+
+from kqa.engine import Location
+from kqa.tui.launch import create_app
+from kqa.tui.widgets import ArticleScroll, Reader, ResultList, passage_key
+
+NEW_ARTICLE = "---\ntitle: Airship news\nsource: Aero Daily\ndate: 2024-05-01\n---\nA zeppelin flew over Yerevan.\n"
+
+
+@pytest.mark.parametrize("size", [(120, 30), (80, 24)])
+async def test_refresh_with_nothing_changed_leaves_list_and_article_alone(
+    bundled_copy: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = create_app(Location(bundled_copy, tmp_path / "ix"))
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, "peace deal")
+        await pilot.press("down", "down", "enter", "j", "j", "j")
+        await pilot.pause()
+        reader, results, scroll = app.query_one(Reader), app.query_one(ResultList), app.query_one(ArticleScroll)
+        hit, at = reader.hit, scroll.scroll_y
+        assert hit is results.hits[2] and at > 0
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert reader.display and reader.hit is hit and results.highlighted == 2
+        assert scroll.scroll_y == at and isinstance(app.focused, ArticleScroll)
+
+
+@pytest.mark.parametrize("size", [(120, 30), (80, 24)])
+async def test_refresh_with_a_new_article_keeps_the_passage_being_read(
+    bundled_copy: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = create_app(Location(bundled_copy, tmp_path / "ix"))
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, "peace deal")
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        reader, results = app.query_one(Reader), app.query_one(ResultList)
+        assert reader.hit is not None
+        key = passage_key(reader.hit)
+        (bundled_copy / "new.txt").write_text(NEW_ARTICLE, "utf-8")
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        await settle(app, pilot)  # the refreshed searcher re-runs the question
+        assert "6 articles" in str(app.query_one("#status").render())
+        assert results.current is not None and passage_key(results.current) == key
+        assert reader.display and reader.hit is results.current  # the new answer's copy of the same passage
+        assert isinstance(app.focused, ArticleScroll)
