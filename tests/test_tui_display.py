@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.content import Content
-from test_tui_helpers import app_for, ask, screen_text
+from test_tui_helpers import app_for, ask, screen_text, settle
 
 from kqa.tui.text import ANSWER_STYLE, MATCH_STYLE
 from kqa.tui.widgets import ResultList
@@ -67,3 +67,18 @@ async def test_short_terminal_article_header_is_one_line_and_text_shows(bundled_
         await pilot.pause()
         assert tall.query_one("#reader-head").region.height >= 3  # a normal terminal keeps the full header
         assert not tall.query_one("#reader-head-short").region.area
+
+
+async def test_spelling_corrections_are_said_in_the_status_and_the_notice(bundled_copy: Path, tmp_path: Path) -> None:
+    from kqa.search import Filters
+
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press(*"Who is Pashinian?", "enter")
+        await settle(app, pilot)
+        assert app.query_one(ResultList).hits
+        assert "searched for 'pashinyan' (not 'pashinian')" in screen_text(app).splitlines()[-2]  # the status line
+        app.set_filters(Filters.parse(None, "2030", None))  # no results: the notice says it too
+        await settle(app, pilot)
+        notice = " ".join(screen_text(app).split())
+        assert "No results for" in notice and "Searched for 'pashinyan' (not 'pashinian')." in notice

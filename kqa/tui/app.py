@@ -69,6 +69,7 @@ class KqaApp(App[int], inherit_bindings=False):
         unknown: list[str]
         known: list[str]
         seconds: float
+        corrections: dict[str, str]
 
     def __init__(
         self,
@@ -177,11 +178,12 @@ class KqaApp(App[int], inherit_bindings=False):
                                   severity="error")
             return
         known, unknown = searcher.known_terms(question)
+        corrections = searcher.corrections(question)
         terms = set(known)
         spans = [searcher.analyzer.matches(h.text, terms) for h in hits]
         seconds = time.perf_counter() - started
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Answered(seq, question, hits, spans, unknown, known, seconds))
+            self.post_message(self.Answered(seq, question, hits, spans, unknown, known, seconds, corrections))
 
     def on_kqa_app_answered(self, answer: Answered) -> None:
         if answer.seq != self._seq:
@@ -215,7 +217,8 @@ class KqaApp(App[int], inherit_bindings=False):
         if hits:
             self._notice(None)
         elif self._answer is not None:
-            self._notice(answer_line(self._answer.question, [], self._answer.known, self._answer.unknown, self.filters, 0.0, long=True))
+            a = self._answer
+            self._notice(answer_line(a.question, [], a.known, a.unknown, self.filters, 0.0, long=True, corrections=a.corrections))
         if not hits and self.query_one("#reader").display:
             self._close_reader()
         if not hits and was_in_results:
@@ -421,7 +424,7 @@ class KqaApp(App[int], inherit_bindings=False):
             parts[0] = "index failed: ctrl+r retries" if self.searcher is None else f"{parts[0]} · refresh failed: ctrl+r retries"
         if self._answer is not None and extra is None:
             a = self._answer
-            parts.append(answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds))
+            parts.append(answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds, corrections=a.corrections))
         if extra:
             parts.append(extra)
         self.query_one("#status", Static).update(Content(" │ ").join(Content(p) if isinstance(p, str) else p for p in parts))

@@ -30,16 +30,29 @@ def answer_line(
     filters: Filters,
     seconds: float,
     long: bool = False,
+    corrections: dict[str, str] | None = None,
 ) -> Content:
-    """`5 results in 3 ms`, or `no results: <hint>` said plainly."""
+    """`5 results in 3 ms`, or `no results: <hint>` said plainly; either way
+    the words searched under another spelling, since the user did not type them."""
     if len(unknown) > UNKNOWN_SHOWN:
         unknown = [*unknown[:UNKNOWN_SHOWN], "…"]
+    fixed = corrected(corrections or {})
     if hits:
         text = f"{len(hits)} result{'s' if len(hits) != 1 else ''} in {duration(seconds)}"
+        if fixed:
+            text += f" · {fixed}"
         if unknown:
             text += f" · not in the corpus: {', '.join(unknown)}"
         return plain(text)
     hint = no_results_hint(known, unknown, filters, "ctrl+l clears them", quoted_phrases(question))
     if long:
-        return Content.assemble(("No results", "bold"), " for ", (clean(f"“{shorten(question, QUOTED_CHARS)}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."))
-    return Content.assemble(("no results", "bold $text-warning"), plain(f": {hint}"))
+        also = plain(f"\n{fixed[0].upper()}{fixed[1:]}.") if fixed else ""
+        return Content.assemble(("No results", "bold"), " for ", (clean(f"“{shorten(question, QUOTED_CHARS)}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."), also)
+    return Content.assemble(("no results", "bold $text-warning"), plain(f": {hint}" + (f" · {fixed}" if fixed else "")))
+
+
+def corrected(corrections: dict[str, str]) -> str:
+    """`searched for 'pashinyan' (not 'pashinian')`, or "" when nothing was respelled."""
+    if not corrections:
+        return ""
+    return "searched for " + ", ".join(f"'{right}' (not '{wrong}')" for wrong, right in corrections.items())
