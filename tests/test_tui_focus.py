@@ -199,3 +199,16 @@ async def test_typing_on_after_enter_keeps_the_focus_when_the_answer_arrives(bun
         assert app.query_one(ResultList).hits and isinstance(app.focused, QuestionBox)
         await pilot.press(*"keepers")
         assert app.query_one(QuestionBox).value == "peacekeepers"  # no keystroke went to the list
+
+
+async def test_narrow_escape_from_the_question_brings_the_list_back(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("enter", "slash")
+        await pilot.pause()
+        assert app.query_one(Reader).display and isinstance(app.focused, QuestionBox)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.query_one(Reader).display and app.query_one(ResultList).region.area > 0
+        assert isinstance(app.focused, QuestionBox)  # typing goes on where it was

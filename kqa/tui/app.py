@@ -240,6 +240,11 @@ class KqaApp(App[int], inherit_bindings=False):
         """Whether the list and the article fit side by side (>= 110 columns)."""
         return self._main_screen.has_class("-wide")
 
+    @property
+    def _article_covers_list(self) -> bool:
+        """Below 110 columns an open article hides the list."""
+        return not self._wide and bool(self.query_one("#reader").display)
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Below 110 columns the article covers the list: a focused list must show."""
         self._list_focused = isinstance(event.widget, ResultList)
@@ -321,6 +326,8 @@ class KqaApp(App[int], inherit_bindings=False):
             self._focus_results_or_question()
         elif isinstance(focused, ResultList):
             self.query_one("#question").focus()
+        elif self._article_covers_list:  # from the question: the list comes back, typing goes on
+            self._close_reader()
 
     def action_focus_question(self) -> None:
         self.query_one("#question").focus()
@@ -441,7 +448,7 @@ class KqaApp(App[int], inherit_bindings=False):
         if action in {"filters", "clear_filters", "copy_passage", "toggle_reader", "reindex"} and self.screen.is_modal:
             return False
         if action == "back":
-            return isinstance(self.focused, (ArticleScroll, ResultList))
+            return isinstance(self.focused, (ArticleScroll, ResultList)) or self._article_covers_list
         if action == "clear_filters":
             return self._filtered
         if action in {"copy_passage", "toggle_reader"}:
