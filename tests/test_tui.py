@@ -172,6 +172,23 @@ async def test_history_persists_between_runs_and_up_down_walk_it(bundled_copy: P
         assert box.value == "dra"  # type: ignore[attr-defined]
 
 
+async def test_up_after_asking_goes_to_the_previous_different_question(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ask(app, pilot, "Moscow meeting", type_it=True)
+        await ask(app, pilot, "peace deal", type_it=True)
+        box = app.query_one("#question")
+        await pilot.press("slash", "up")  # from the results, back to the question and up
+        assert box.value == "Moscow meeting"  # type: ignore[attr-defined]
+        await pilot.press("down", "down")
+        assert box.value == "peace deal"  # type: ignore[attr-defined]
+        await pilot.press("enter")  # asked again
+        await settle(app, pilot)
+        await pilot.press("slash", "up")
+        assert box.value == "Moscow meeting"  # type: ignore[attr-defined]
+    assert app.history.items == ["Moscow meeting", "peace deal"]  # asking again stores no duplicate
+
+
 async def test_copy_puts_passage_and_citation_on_clipboard(bundled_copy: Path, tmp_path: Path) -> None:
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -54,12 +54,15 @@ class History:
                 fh.write(f"{question}\n")
 
     def older(self, current: str) -> str | None:
-        """The question before the one shown (None at the oldest)."""
+        """The question before the one shown (None at the oldest); a walk
+        skips the newest entry when the box already shows it, as shells do."""
         if not self.items:
             return None
         if self._cursor is None:
             self._draft = current
             self._cursor = len(self.items)
+            if len(self.items) > 1 and self.items[-1] == " ".join(clean(current).split()):
+                self._cursor -= 1
         if self._cursor == 0:
             return None
         self._cursor -= 1
