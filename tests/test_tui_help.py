@@ -61,3 +61,12 @@ async def test_every_footer_key_fits_in_80_columns_with_filters_on(bundled_copy:
         footer = screen_text(app).splitlines()[-1]
         for key in ("^f Filters", "^l Clear", "^y Copy", "^o Reader", "f1 Help", "esc Back", "^q Quit"):
             assert key in footer, footer
+
+
+async def test_copy_and_reader_keys_before_a_result_say_what_to_do(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("ctrl+o", "ctrl+y")
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())  # the toasts, wrapped lines joined
+        assert "Ask a question first" in shown and "Nothing to copy yet" in shown

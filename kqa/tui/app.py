@@ -451,9 +451,7 @@ class KqaApp(App[int], inherit_bindings=False):
             return isinstance(self.focused, (ArticleScroll, ResultList)) or self._article_covers_list
         if action == "clear_filters":
             return self._filtered
-        if action in {"copy_passage", "toggle_reader"}:
-            return None if self._selected_hit() is None else True
-        return True
+        return True  # copy and reader keys stay live without a result: they say what to do first
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
