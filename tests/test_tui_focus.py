@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_tui_helpers import app_for, ask, settle
+from test_tui_helpers import app_for, ask, screen_text, settle
 
 from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList
 
@@ -212,3 +212,29 @@ async def test_narrow_escape_from_the_question_brings_the_list_back(bundled_copy
         await pilot.pause()
         assert not app.query_one(Reader).display and app.query_one(ResultList).region.area > 0
         assert isinstance(app.focused, QuestionBox)  # typing goes on where it was
+
+
+async def test_failed_index_replaces_the_welcome_with_what_to_do(bundled_copy: Path, tmp_path: Path) -> None:
+    from kqa.engine import Location, open_searcher
+    from kqa.errors import KqaError
+    from kqa.tui.app import WELCOME, KqaApp
+
+    fixed = False
+
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202 - the Opener signature
+        if not fixed:
+            raise KqaError("no readable articles in /nowhere")
+        return open_searcher(Location(bundled_copy, tmp_path / "ix"), rebuild=rebuild)
+
+    app = KqaApp(opener=opener)
+    async with app.run_test(size=(80, 16)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"peace", "enter")
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert WELCOME not in shown and "Ctrl+R to try again" in shown
+        fixed = True
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        await settle(app, pilot)  # the question runs once the index is there
+        assert app.query_one(ResultList).hits and "Ctrl+R to try again" not in screen_text(app)

@@ -33,6 +33,7 @@ from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Span
 
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
+NO_INDEX = "Nothing can be searched yet: the index could not be opened (the message above says why). Fix that, then press Ctrl+R to try again."
 WIDE_COLUMNS = 110  # from here the article opens beside the list, not over it
 
 
@@ -160,7 +161,7 @@ class KqaApp(App[int], inherit_bindings=False):
         if not question:
             self._answer = None
             self._show_results([], [])
-            self._notice(WELCOME)
+            self._notice(self._welcome)
             self._show_status()
             return
         if self.searcher is None:
@@ -224,6 +225,11 @@ class KqaApp(App[int], inherit_bindings=False):
         if not hits and was_in_results:
             self._refocus_results = True
             self.query_one("#question").focus()
+
+    @property
+    def _welcome(self) -> str:
+        """What the empty screen says: how to ask, or why asking cannot work yet."""
+        return NO_INDEX if self.searcher is None and self._index_failed else WELCOME
 
     def _in_results(self) -> bool:
         """Whether the list or the article has the focus (on the main screen,
@@ -413,6 +419,8 @@ class KqaApp(App[int], inherit_bindings=False):
             self.notify("The index is up to date with the corpus folder.")
         self._show_status()
         self.refresh_bindings()
+        if not refreshed:
+            self._notice(WELCOME)  # after a failed first open, the retry worked
         if refreshed and report is None:
             return  # nothing changed: the list and the article stay as they are
         if self.query_one("#question", Input).value.strip():
@@ -422,6 +430,8 @@ class KqaApp(App[int], inherit_bindings=False):
     def on_index_panel_failed(self, message: IndexPanel.Failed) -> None:
         self._index_failed = True
         self._show_status()
+        if self.searcher is None:
+            self._notice(NO_INDEX)
 
     # --- status, help, commands ------------------------------------------
 
