@@ -82,3 +82,33 @@ async def test_spelling_corrections_are_said_in_the_status_and_the_notice(bundle
         await settle(app, pilot)
         notice = " ".join(screen_text(app).split())
         assert "No results for" in notice and "Searched for 'pashinyan' (not 'pashinian')." in notice
+
+
+async def test_status_says_indexing_during_the_first_build(bundled_copy: Path, tmp_path: Path) -> None:
+    import threading
+
+    from kqa.engine import Location, open_searcher
+    from kqa.tui.app import KqaApp
+
+    go = threading.Event()
+
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202 - the Opener signature
+        assert go.wait(10)
+        return open_searcher(Location(bundled_copy, tmp_path / "ix"), rebuild=rebuild)
+
+    app = KqaApp(opener=opener)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "building the index" in screen_text(app).splitlines()[-2]  # the status line
+        go.set()
+        await settle(app, pilot)
+        assert "5 articles" in screen_text(app).splitlines()[-2]
+
+
+async def test_narrow_status_shows_the_answer_before_the_index(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        assert "5 results in" in screen_text(app).splitlines()[-2]
+        await ask(app, pilot, "xyzzyplugh")
+        assert "no results: none of its words" in screen_text(app).splitlines()[-2]

@@ -27,7 +27,7 @@ from kqa.search import Filters, Hit, Searcher
 from kqa.tui.history import History
 from kqa.tui.indexing import IndexPanel, Opener
 from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
-from kqa.tui.status import answer_line, index_line
+from kqa.tui.status import answer_line, status_line
 from kqa.tui.text import citation, plain
 from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Spans, passage_key
 
@@ -127,7 +127,7 @@ class KqaApp(App[int], inherit_bindings=False):
             self._reindex(rebuild=False)
         else:
             self.query_one("#indexing").display = False
-            self._show_status()
+        self._show_status()
         self.query_one("#question").focus()
 
     # --- asking -----------------------------------------------------------
@@ -436,15 +436,11 @@ class KqaApp(App[int], inherit_bindings=False):
     # --- status, help, commands ------------------------------------------
 
     def _show_status(self, extra: str | None = None) -> None:
-        parts: list[str | Content] = [index_line(self.searcher)]
-        if self._index_failed:  # the panel above says why
-            parts[0] = "index failed: ctrl+r retries" if self.searcher is None else f"{parts[0]} · refresh failed: ctrl+r retries"
+        answer: str | Content | None = extra
         if self._answer is not None and extra is None:
             a = self._answer
-            parts.append(answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds, corrections=a.corrections))
-        if extra:
-            parts.append(extra)
-        self.query_one("#status", Static).update(Content(" │ ").join(Content(p) if isinstance(p, str) else p for p in parts))
+            answer = answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds, corrections=a.corrections)
+        self.query_one("#status", Static).update(status_line(self.searcher, self._index_failed, answer))
 
     def action_help(self) -> None:
         """F1 toggles the help (the app's F1 has priority over the screen's)."""

@@ -12,10 +12,20 @@ QUOTED_CHARS = 120  # of the question, quoted back in the no-results notice
 UNKNOWN_SHOWN = 8  # unknown words named; more would push the advice off the screen
 
 
+def status_line(searcher: Searcher | None, index_failed: bool, answer: str | Content | None) -> Content:
+    """The answer first, then the index: a narrow terminal cuts the index
+    facts, not the result count or the no-results hint."""
+    index = index_line(searcher)
+    if index_failed:  # the panel above says why
+        index = "index failed: ctrl+r retries" if searcher is None else f"{index} · refresh failed: ctrl+r retries"
+    parts = [answer, index] if answer else [index]
+    return Content(" │ ").join(Content(p) if isinstance(p, str) else p for p in parts)
+
+
 def index_line(searcher: Searcher | None) -> str:
     """Articles, passages and index age; what is happening while opening."""
     if searcher is None:
-        return "no index yet"
+        return "opening or building the index…"
     m = searcher.index.manifest
     counts = m.get("counts", {})
     line = f"{counts.get('articles', '?')} articles · {counts.get('passages', '?')} passages · index built {age(m.get('built_at'))}"
