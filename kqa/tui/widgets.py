@@ -178,6 +178,21 @@ class Reader(Vertical):
                 content = content.stylize_before(ANSWER_STYLE, hit.answer_start - offset, hit.answer_end - offset)
             widget.update(content)
             widget.display = bool(text)
-        scroll = self.query_one(ArticleScroll)
-        scroll.scroll_home(animate=False)
-        self.call_after_refresh(scroll.scroll_to_widget, self.query_one("#reader-passage"), animate=False, top=True)
+        self.query_one(ArticleScroll).scroll_home(animate=False)
+        self.call_after_refresh(self._place)
+
+    def _place(self) -> None:
+        """Scroll the passage to the top, or, when the answer sentence would
+        then be below the fold, the line before the answer sentence."""
+        if self.hit is None:
+            return
+        hit, scroll = self.hit, self.query_one(ArticleScroll)
+        passage = self.query_one("#reader-passage", Static)
+        top, width = passage.virtual_region.y, passage.content_region.width
+        if hit.answer_end > hit.answer_start and width > 0:
+            text = hit.text
+            first = len(plain(text[: hit.answer_start - hit.start]).wrap(width)) - 1  # the answer's first line
+            last = len(plain(text[: hit.answer_end - hit.start]).wrap(width))
+            if last > scroll.scrollable_content_region.height:
+                top += max(0, first - 1)
+        scroll.scroll_to(y=top, animate=False)  # after the next refresh, like scroll_to_widget

@@ -1,0 +1,31 @@
+"""Where the article opens and stays: the answer sentence in view, across resizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_tui_helpers import app_for, ask, screen_text, settle
+
+from kqa.tui.widgets import ArticleScroll, Reader
+
+MOSCOW = "Who hosted the January 11 meeting in Moscow?"
+
+
+def passage_in_view(app) -> bool:  # noqa: ANN001 - a KqaApp
+    scroll, passage = app.query_one(ArticleScroll), app.query_one("#reader-passage")
+    top, height = passage.virtual_region.y, passage.virtual_region.height
+    return top < scroll.scroll_y + scroll.scrollable_content_region.height and top + height > scroll.scroll_y
+
+
+async def test_small_terminal_scrolls_to_the_answer_sentence_of_a_tall_passage(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("down", "down", "enter")
+        await settle(app, pilot)
+        hit = app.query_one(Reader).hit
+        assert hit is not None and hit.answer_start > hit.start  # the answer is not the passage's first sentence
+        shown = " ".join(screen_text(app).replace("█", " ").split())  # wrapped lines joined, no passage bar
+        assert " ".join(hit.text.split()[:4]) not in shown  # the passage's first words are above the view...
+        assert " ".join(hit.answer_text.split()[:6]) in shown  # ... so that the answer sentence is in it
+
