@@ -29,3 +29,27 @@ async def test_small_terminal_scrolls_to_the_answer_sentence_of_a_tall_passage(b
         assert " ".join(hit.text.split()[:4]) not in shown  # the passage's first words are above the view...
         assert " ".join(hit.answer_text.split()[:6]) in shown  # ... so that the answer sentence is in it
 
+
+async def test_the_passage_stays_in_view_across_resizes(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert passage_in_view(app)
+        for size in ((60, 20), (200, 60), (120, 30)):
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            assert passage_in_view(app), size
+
+
+async def test_a_resize_leaves_the_article_where_the_user_scrolled(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        await pilot.press("home")  # the user goes to the start of the article
+        await pilot.resize_terminal(100, 30)
+        await settle(app, pilot)
+        assert app.query_one(ArticleScroll).scroll_y == 0 and not passage_in_view(app)

@@ -131,6 +131,10 @@ class Reader(Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.hit: Hit | None = None
+        self._placed = False  # the view is where _place put it: a resize places the passage again
+        self._target = 0.0  # where _place asked the view to go
+        self._anchor: float | None = None  # else, view top - passage top while the passage is in view
+        self._extent: tuple[object, ...] = ()  # the scroll's size and range when last seen
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-head")
@@ -139,6 +143,9 @@ class Reader(Vertical):
             yield Static(id="reader-before", classes="article")
             yield Static(id="reader-passage", classes="article")
             yield Static(id="reader-after", classes="article")
+
+    def on_mount(self) -> None:
+        self.watch(self.query_one(ArticleScroll), "scroll_y", self._scrolled, init=False)
 
     def focus(self, scroll_visible: bool = True) -> Reader:
         self.query_one(ArticleScroll).focus(scroll_visible)
@@ -178,6 +185,7 @@ class Reader(Vertical):
                 content = content.stylize_before(ANSWER_STYLE, hit.answer_start - offset, hit.answer_end - offset)
             widget.update(content)
             widget.display = bool(text)
+        self._placed, self._target = True, 0.0
         self.query_one(ArticleScroll).scroll_home(animate=False)
         self.call_after_refresh(self._place)
 
@@ -195,4 +203,37 @@ class Reader(Vertical):
             last = len(plain(text[: hit.answer_end - hit.start]).wrap(width))
             if last > scroll.scrollable_content_region.height:
                 top += max(0, first - 1)
+        self._placed, self._target = True, top
         scroll.scroll_to(y=top, animate=False)  # after the next refresh, like scroll_to_widget
+
+    def _scrolled(self) -> None:
+        """Note where the user scrolled relative to the passage. A scroll
+        caused by text reflowing (the range changed) is not the user's."""
+        scroll = self.query_one(ArticleScroll)
+        extent = self._extent_now()
+        if extent != self._extent:
+            self._extent = extent
+            return
+        if self._placed and scroll.scroll_y == min(self._target, scroll.max_scroll_y):
+            return  # _place's own scroll
+        self._placed = False
+        passage = self.query_one("#reader-passage").virtual_region
+        in_view = passage.y < scroll.scroll_y + scroll.scrollable_content_region.height and passage.bottom > scroll.scroll_y
+        self._anchor = scroll.scroll_y - passage.y if in_view else None
+
+    def _extent_now(self) -> tuple[object, ...]:
+        scroll = self.query_one(ArticleScroll)
+        return scroll.max_scroll_y, scroll.scrollable_content_region.size
+
+    def on_resize(self) -> None:
+        """The text reflowed: put the passage back in view (at the same line
+        of it, if the user scrolled within it) unless the user scrolled away."""
+        self._extent = self._extent_now()
+        if self.hit is not None and self._placed:
+            self.call_after_refresh(self._place)
+        elif self.hit is not None and self._anchor is not None:
+            self.call_after_refresh(self._keep_anchor, self._anchor)
+
+    def _keep_anchor(self, anchor: float) -> None:
+        passage = self.query_one("#reader-passage").virtual_region
+        self.query_one(ArticleScroll).scroll_to(y=passage.y + min(anchor, max(0, passage.height - 1)), animate=False)
