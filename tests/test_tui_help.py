@@ -70,3 +70,14 @@ async def test_copy_and_reader_keys_before_a_result_say_what_to_do(bundled_copy:
         await pilot.pause()
         shown = " ".join(screen_text(app).split())  # the toasts, wrapped lines joined
         assert "Ask a question first" in shown and "Nothing to copy yet" in shown
+
+
+async def test_filter_error_wraps_inside_the_form_on_a_narrow_terminal(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("ctrl+f", "tab", *"2023-13", "enter")
+        await pilot.pause()
+        error = str(app.screen.query_one("#filter-error").render())
+        assert "YYYY-MM-DD" in error  # the message names the formats at its end...
+        shown = " ".join(screen_text(app).replace("│", " ").split())  # wrapped lines joined, no border
+        assert " ".join(error.split()) in shown  # ... and all of it is on screen
