@@ -120,7 +120,7 @@ async def test_filters_from_the_keyboard_shown_and_cleared(bundled_copy: Path, t
         assert app.filters == Filters("bloomberg", "2023", None) and app.top == 2
         hits = app.query_one(ResultList).hits
         assert len(hits) == 2 and {h.article["source"] for h in hits} == {"Bloomberg"}
-        assert "source ~ 'bloomberg', since 2023, 2 results" in text_of(app, "#filters")
+        assert "source ~ 'bloomberg', since 2023, up to 2 results" in text_of(app, "#filters-what")
         await pilot.press("ctrl+l")
         await settle(app, pilot)
         assert not app.filters and app.top == 5 and not app.query_one("#filters").display

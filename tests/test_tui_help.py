@@ -81,3 +81,12 @@ async def test_filter_error_wraps_inside_the_form_on_a_narrow_terminal(bundled_c
         assert "YYYY-MM-DD" in error  # the message names the formats at its end...
         shown = " ".join(screen_text(app).replace("│", " ").split())  # wrapped lines joined, no border
         assert " ".join(error.split()) in shown  # ... and all of it is on screen
+
+
+async def test_filter_bar_says_up_to_n_results_and_fits_80_columns(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+f", *"bloomberg", "tab", *"2023", "tab", "tab", "ctrl+u", "7", "enter")
+        await pilot.pause()
+        bar = next(line for line in screen_text(app).splitlines() if "Filters:" in line)
+        assert bar.strip() == "Filters: source ~ 'bloomberg', since 2023, up to 7 results"  # whole, no cut hint

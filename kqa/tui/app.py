@@ -109,7 +109,9 @@ class KqaApp(App[int], inherit_bindings=False):
         question.border_title = "kqa"
         question.border_subtitle = self.corpus_name
         yield question
-        yield Static(id="filters")
+        with Horizontal(id="filters"):
+            yield Static(id="filters-what")
+            yield Static("ctrl+l clears · ctrl+f edits", id="filters-keys")  # hidden below 110 columns (the footer has them)
         yield IndexPanel(id="indexing")
         with Horizontal(id="body"):
             with Vertical(id="results-pane"):
@@ -384,13 +386,12 @@ class KqaApp(App[int], inherit_bindings=False):
         return bool(self.filters) or self.top != self.default_top
 
     def _show_filters(self) -> None:
-        bar = self.query_one("#filters", Static)
-        bar.display = self._filtered
+        self.query_one("#filters").display = self._filtered
         parts = [self.filters.describe()] if self.filters else []
         if self.top != self.default_top:
-            parts.append(f"{self.top} results")
+            parts.append(f"up to {self.top} results")  # a limit: the status line says how many came back
         if parts:
-            bar.update(Content.assemble(("Filters: ", "bold"), plain(", ".join(parts)), ("   ctrl+l clears · ctrl+f edits", "$text-muted")))
+            self.query_one("#filters-what", Static).update(Content.assemble(("Filters: ", "bold"), plain(", ".join(parts))))
 
     # --- index ------------------------------------------------------------
 
