@@ -53,3 +53,16 @@ async def test_a_resize_leaves_the_article_where_the_user_scrolled(bundled_copy:
         await pilot.resize_terminal(100, 30)
         await settle(app, pilot)
         assert app.query_one(ArticleScroll).scroll_y == 0 and not passage_in_view(app)
+
+
+async def test_the_headline_shows_once_in_the_reader(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 40)) as pilot:  # the article covers the list, whose titles would count
+        await ask(app, pilot, "Nagorno-Karabakh peacekeepers")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        hit = app.query_one(Reader).hit
+        assert hit is not None and hit.start > 200  # there is article text above the passage
+        await pilot.press("home")
+        shown = screen_text(app)
+        assert shown.count(hit.article["title"][:30]) == 1  # in the header, not again as the article's first line

@@ -169,11 +169,14 @@ class Reader(Vertical):
             (clean(a["title"] or a["id"]), "bold $text-accent"),
             (clean(f" · {a['source'] or 'unknown source'} · {hit.date_label}"), "$text-secondary"),
         ))
-        before = body[: hit.start].rstrip()
+        first = body.split("\n", 1)[0]  # the headline, when the body repeats it, is in the header already
+        skip = len(first) if hit.start > len(first) and " ".join(first.split()) == " ".join((a["title"] or "").split()) else 0
+        before = body[skip : hit.start]
+        before_at = skip + len(before) - len(before.lstrip())
         after = body[hit.end :]
         after_at = hit.end + len(after) - len(after.lstrip())
         parts = (
-            ("#reader-before", before, 0),
+            ("#reader-before", before.strip(), before_at),
             ("#reader-passage", body[hit.start : hit.end], hit.start),
             ("#reader-after", after.lstrip(), after_at),
         )
