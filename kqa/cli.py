@@ -104,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.ERROR)
     try:
         args = build_parser().parse_args(argv)
+        if debug:
+            import kqa.indexer
+
+            kqa.indexer.SHOW_FILE_ERRORS = True
         return int(_dispatch(args))
     except KqaError as exc:
         if debug:
@@ -196,18 +200,27 @@ def _on_sigterm(_signum: int, _frame: object) -> None:
 
 def _dispatch(args: argparse.Namespace) -> ExitCode:
     _settle_options(args)
-    if args.command != "tui" and (args.command is not None or args.question is not None):
-        import signal
+    if args.command == "tui" or (args.command is None and args.question is None):
+        return _cmd_tui(args)  # Textual restores the terminal on its own terms
+    import signal
+    import threading
 
-        signal.signal(signal.SIGTERM, _on_sigterm)
+    if threading.current_thread() is not threading.main_thread():  # main() called from a thread
+        return _run(args)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)  # callers of main() get theirs back
+
+
+def _run(args: argparse.Namespace) -> ExitCode:
     if args.command == "index":
         return _cmd_index(args)
     if args.command == "info":
         return _cmd_info(args)
     if args.command == "eval":
         return _cmd_eval(args)
-    if args.command == "tui" or args.question is None:
-        return _cmd_tui(args)
     return _cmd_ask(args)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kqa.analysis import fold
 from kqa.dates import infer_date, normalize_date
-from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, UNREADABLE, SourceFile, scan
+from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, scan
 
 __all__ = ["Article", "CorpusFileError", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
 
@@ -55,7 +55,7 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CorpusFileError(f"{UNREADABLE}{exc.strerror or exc})") from None
+        raise CorpusFileError(f"unreadable ({exc.strerror or exc})") from None
     if not data.strip():
         raise CorpusFileError("empty file")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Windows "Unicode")

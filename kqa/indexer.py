@@ -7,7 +7,6 @@ from the live index. Problems with individual files are reported and skipped.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,7 +19,7 @@ import numpy as np
 from kqa import store
 from kqa.analysis import ANALYZER_VERSION, Analyzer
 from kqa.bm25 import BM25Params, okapi_idf
-from kqa.sources import UNREADABLE, SourceFile, scan
+from kqa.sources import SourceFile, printable, scan
 from kqa.errors import KqaError
 from kqa.index import Index, load
 
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from kqa.passages import SentenceSplitter
 
 Progress = Callable[[int, int], None]
+SHOW_FILE_ERRORS = False  # set by `kqa --debug`: an unexpected error in one file stops the build
 Warn = Callable[[str], None]
 
 
@@ -73,17 +73,31 @@ def _is_current(index: Index, root: Path, sources: dict[str, list[int]], params:
         and all(m.get(k) == v for k, v in _settings(params).items())
         and known == sources
         and m.get("unreachable", {}) == dict(unreachable)  # a fixed or new broken link shows up
-        and not _readable_again(m, root)
     )
 
 
-def _readable_again(manifest: dict[str, Any], root: Path) -> set[str]:
-    """Files skipped as unreadable that can be read now: a `chmod` changes
-    neither size nor mtime, so the signature alone would keep them skipped."""
-    return {
-        rel for rel, info in manifest.get("sources", {}).items()
-        if str(info.get("skipped", "")).startswith(UNREADABLE) and os.access(root / rel, os.R_OK)
-    }
+def _unchanged(info: dict[str, Any] | None, src: SourceFile) -> bool:
+    """Whether a file's stored results still hold. Size and mtime must match;
+    a ctime that moved (a `chmod`, a restore that put the mtime back) is
+    settled by the content digest, so `chmod -R` costs a read, not a re-index.
+    A file skipped before has no digest and is tried again."""
+    sig = info.get("sig") if info else None
+    if not sig or list(sig[:2]) != src.signature[:2]:
+        return False
+    if sig == src.signature:
+        return True
+    if len(sig) == 2:  # an index from before ctime was kept: size and mtime decided then
+        return "skipped" not in info
+    return info.get("digest") is not None and info.get("digest") == file_digest(src.path)
+
+
+def file_digest(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
 
 
 def open_index(
@@ -103,6 +117,9 @@ def open_index(
     warn = warn or (lambda _msg: None)
     if not root.is_dir():
         raise KqaError(f"corpus folder not found: {root}")
+    for what, path in (("corpus folder", root), ("index folder", index_dir)):
+        if printable(str(path)) != str(path):  # it could be neither stored nor printed
+            raise KqaError(f"the {what}'s path is not UTF-8: {printable(str(path))} (rename it)")
     unreachable: list[tuple[str, str]] = []
     sources = {f.relpath: f.signature for f in scan(root, exclude=index_dir, problems=unreachable)}
     stale: Index | None = None
@@ -201,7 +218,9 @@ def _collect(
         prior = reusable.get(src.relpath)
         if prior is not None:
             docs.extend(prior[0])
-            info[src.relpath] = prior[1]
+            info[src.relpath] = {**prior[1], "sig": src.signature}  # the ctime may have moved
+            if "digest" not in prior[1]:  # from an index that kept none
+                info[src.relpath]["digest"] = file_digest(src.path)
             report.files_reused += 1
         else:
             info[src.relpath] = _read_file(src, analyzer, split, params, docs, seen_ids, report, warn)
@@ -230,7 +249,10 @@ def _read_file(
     except CorpusFileError as exc:
         return _skip(src, str(exc), report, warn)
     except (Exception, MemoryError) as exc:  # one odd file must not sink the whole build
-        return _skip(src, f"cannot be split into passages ({type(exc).__name__}: {str(exc)[:80]})", report, warn)
+        if SHOW_FILE_ERRORS:  # --debug: a kqa bug should show its traceback
+            raise
+        reason = f"could not be indexed ({type(exc).__name__}: {str(exc)[:80]}; `kqa index --rebuild` retries)"
+        return _skip(src, reason, report, warn)
     for problem in problems:
         warn(f"skipped {src.path} {problem}")
     report.bad_records += len(problems)
@@ -240,7 +262,7 @@ def _read_file(
             warn(f"{src.path}: id {article.id!r} is already used; this article is {unique!r}")
             article.id = unique
         docs.append(_Doc(article.meta(), article.body, passages))
-    info: dict[str, Any] = {"sig": src.signature}
+    info: dict[str, Any] = {"sig": src.signature, "digest": file_digest(src.path)}
     if problems:
         info["problems"] = problems
     return info
@@ -275,9 +297,7 @@ def _reusable(old: Index | None, files: list[SourceFile]) -> dict[str, tuple[lis
     if old is None:
         return {}
     known = old.manifest.get("sources", {})
-    retry = _readable_again(old.manifest, Path(old.manifest["corpus"]))
-    unchanged = {f.relpath for f in files
-                 if known.get(f.relpath, {}).get("sig") == f.signature and f.relpath not in retry}
+    unchanged = {f.relpath for f in files if _unchanged(known.get(f.relpath), f)}
     by_file: dict[str, list[_Doc]] = {rel: [] for rel in unchanged}
     bounds = np.searchsorted(
         np.asarray(old.passage_article), np.arange(len(old.articles) + 1), side="left"

@@ -132,10 +132,11 @@ def punkt_splitter() -> SentenceSplitter:
     return split
 
 
-def _chunks(text: str, size: int = PUNKT_CHUNK) -> list[tuple[int, int]]:
+def _chunks(text: str, size: int | None = None) -> list[tuple[int, int]]:
     """`text` in pieces of about `size` characters, cut at whitespace: Punkt's
     time per call grows faster than the text, and NLTK stops a regular
     expression after 5 s, so a multi-megabyte line would fail as a whole."""
+    size = size or PUNKT_CHUNK
     bounds, lo = [], 0
     while len(text) - lo > size:
         cut = text.rfind(" ", lo + size // 2, lo + size)

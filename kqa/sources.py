@@ -16,7 +16,6 @@ from pathlib import Path
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl",)
 SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
-UNREADABLE = "unreadable ("  # how a file that could not be opened is reported (kqa.corpus)
 
 
 @dataclass(frozen=True)

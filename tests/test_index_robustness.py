@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,19 +71,76 @@ def test_a_file_that_fails_to_split_is_skipped_alone(bundled_copy: Path, tmp_pat
     warnings: list[str] = []
     index, report = open_index(bundled_copy, tmp_path / "ix", warn=warnings.append)
     assert report is not None and report.skipped
-    assert all("cannot be split into passages (TimeoutError" in reason for _, reason in report.skipped)
+    assert all(reason.startswith("could not be indexed (TimeoutError") for _, reason in report.skipped)
     assert index.manifest["counts"]["articles"] == 5 - len(report.skipped) > 0
     assert not any("cannot write index" in w for w in warnings)
 
 
-def test_long_single_line_is_split_in_chunks_at_spaces() -> None:
+def test_ctime_only_change_is_settled_by_the_digest_not_a_re_read(bundled_copy: Path, tmp_path: Path) -> None:
+    ix_dir = tmp_path / "ix"
+    open_index(bundled_copy, ix_dir)
+    for path in bundled_copy.iterdir():  # `chmod -R` with the same modes, or a `cp -al` since removed
+        path.chmod(path.stat().st_mode)
+    index, report = open_index(bundled_copy, ix_dir)
+    assert report is not None and (report.files_read, report.files_reused) == (0, 5)
+    assert open_index(bundled_copy, ix_dir)[1] is None
+    assert Searcher(index).search(QUESTION, k=1)
+
+
+def test_index_from_before_ctime_was_kept_is_reused(bundled_copy: Path, tmp_path: Path) -> None:
+    ix_dir = tmp_path / "ix"
+    open_index(bundled_copy, ix_dir)
+    manifest_path = store.live_generation(ix_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    for info in manifest["sources"].values():  # as written by the previous version
+        info["sig"] = info["sig"][:2]
+        info.pop("digest")
+    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    index, report = open_index(bundled_copy, ix_dir)
+    assert report is not None and (report.files_read, report.files_reused) == (0, 5)
+    assert all(len(info["sig"]) == 3 and info["digest"] for info in index.manifest["sources"].values())
+
+
+def test_debug_lets_an_unexpected_file_error_through(bundled_copy: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import kqa.indexer
+    import kqa.passages
+
+    def broken(*args: object, **kw: object):
+        raise ZeroDivisionError("a kqa bug")
+
+    monkeypatch.setattr(kqa.passages, "split_passages", broken)
+    monkeypatch.setattr(kqa.indexer, "SHOW_FILE_ERRORS", True)
+    with pytest.raises(ZeroDivisionError):
+        open_index(bundled_copy, tmp_path / "ix")
+
+
+def test_long_single_line_is_split_in_chunks_at_spaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    import kqa.passages
+
+    seen: list[int] = []
+    real = PunktSentenceTokenizer.span_tokenize
+
+    def spy(self: PunktSentenceTokenizer, text: str, *args: object, **kw: object):
+        seen.append(len(text))
+        return real(self, text, *args, **kw)
+
+    monkeypatch.setattr(PunktSentenceTokenizer, "span_tokenize", spy)
+    monkeypatch.setattr(kqa.passages, "PUNKT_CHUNK", 1_000)
+    text = "Word after word goes on. " * 10_000  # 250,000 characters, no newline
+    spans = punkt_splitter()(text)
+    assert len(spans) == 10_000 and text[slice(*spans[-1])] == "Word after word goes on."
+    assert len(seen) >= 250 and max(seen) <= 1_000  # Punkt never saw the whole line
+
+
+def test_chunks_are_cut_at_spaces() -> None:
     text = "Word after word goes on. " * 10_000  # 250,000 characters, no newline
     chunks = _chunks(text, size=1_000)
     assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:]))
     assert all(text[hi - 1] == " " for _, hi in chunks[:-1]) and max(hi - lo for lo, hi in chunks) <= 1_000
-    spans = punkt_splitter()(text)
-    assert len(spans) == 10_000 and text[slice(*spans[-1])] == "Word after word goes on."
 
 
 def test_file_skipped_as_unreadable_is_read_once_it_can_be(bundled_copy: Path, tmp_path: Path,
@@ -98,7 +156,9 @@ def test_file_skipped_as_unreadable_is_read_once_it_can_be(bundled_copy: Path, t
     monkeypatch.setattr(Path, "read_bytes", denied)
     _, report = open_index(bundled_copy, tmp_path / "ix")
     assert report is not None and [rel for rel, _ in report.skipped] == [target.name]
-    monkeypatch.setattr(Path, "read_bytes", real)  # chmod fixed it: size and mtime unchanged
+    assert open_index(bundled_copy, tmp_path / "ix")[1] is None  # still unreadable: no rebuild loop
+    monkeypatch.setattr(Path, "read_bytes", real)
+    target.chmod(target.stat().st_mode)  # the fix: size and mtime stay, the ctime moves
     index, report = open_index(bundled_copy, tmp_path / "ix")
     assert report is not None and (report.files_read, report.files_reused) == (1, 4)
     assert not report.skipped and index.manifest["counts"]["articles"] == 5
@@ -168,3 +228,16 @@ def test_index_of_another_corpus_is_not_replaced_silently(bundled_copy: Path, tm
     index, _ = open_index(bundled_copy, tmp_path / "ix", warn=warnings.append)
     assert warnings == [f"index at {tmp_path / 'ix'} was built for {other}; rebuilding it for {bundled_copy}"]
     assert index.manifest["counts"]["articles"] == 5
+
+
+def test_corpus_folder_whose_path_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    folder = os.path.join(os.fsencode(tmp_path), b"caf\xe9")
+    try:
+        os.mkdir(folder)
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    with open(os.path.join(folder, b"a.txt"), "wb") as fh:
+        fh.write(b"Quokka news\n\nThe quokka census counted many animals.\n")
+    r = run_kqa("--corpus", os.fsdecode(folder), "--index", str(tmp_path / "ix"), "-q", "quokka")
+    assert r.returncode == 2 and "the corpus folder's path is not UTF-8" in r.stderr
+    assert len(r.stderr.splitlines()) == 1
