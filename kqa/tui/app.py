@@ -2,7 +2,8 @@
 
 The app is handed a searcher, or an opener that builds/refreshes the index;
 opening and searching run in thread workers that only post messages, so the
-screen never freezes. Stale searches are dropped by a sequence number.
+screen never freezes. Stale searches are dropped by a sequence number. How
+the article opens beside or over the list lives in kqa.tui.reading.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import events, on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -25,6 +26,7 @@ from textual.worker import get_current_worker
 
 from kqa.search import Filters, Hit, Searcher
 from kqa.tui.history import History
+from kqa.tui.reading import WIDE_COLUMNS, ReadingApp
 from kqa.tui.indexing import IndexPanel, Opener
 from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
 from kqa.tui.status import answer_line, status_line
@@ -34,10 +36,9 @@ from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Span
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
 NO_INDEX = "Nothing can be searched yet: the index could not be opened (the message above says why). Fix that, then press Ctrl+R to try again."
-WIDE_COLUMNS = 110  # from here the article opens beside the list, not over it
 
 
-class KqaApp(App[int], inherit_bindings=False):
+class KqaApp(ReadingApp, inherit_bindings=False):
     """The `kqa` interactive app."""
 
     CSS_PATH = "kqa.tcss"
@@ -233,39 +234,6 @@ class KqaApp(App[int], inherit_bindings=False):
         """What the empty screen says: how to ask, or why asking cannot work yet."""
         return NO_INDEX if self.searcher is None and self._index_failed else WELCOME
 
-    def _in_results(self) -> bool:
-        """Whether the list or the article has the focus (on the main screen,
-        which keeps its focus while a modal like the filter form is on top)."""
-        return isinstance(self._main_screen.focused, (ResultList, ArticleScroll))
-
-    @property
-    def _main_screen(self) -> Screen:
-        """The screen holding the question, list and article (not a modal on top)."""
-        return self.query_one("#question").screen
-
-    @property
-    def _wide(self) -> bool:
-        """Whether the list and the article fit side by side (>= 110 columns)."""
-        return self._main_screen.has_class("-wide")
-
-    @property
-    def _article_covers_list(self) -> bool:
-        """Below 110 columns an open article hides the list."""
-        return not self._wide and bool(self.query_one("#reader").display)
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """Below 110 columns the article covers the list: a focused list must show."""
-        self._list_focused = isinstance(event.widget, ResultList)
-        if self._list_focused and not self._wide and self.query_one("#reader").display:
-            self._close_reader()
-
-    def on_resize(self, event: events.Resize) -> None:
-        """Narrowing with the list focused beside an article: the article
-        would cover the list and take the focus with it, so it closes."""
-        if event.size.width < WIDE_COLUMNS and self._list_focused and self.query_one("#reader").display:
-            self._close_reader()
-            self.query_one("#results", ResultList).focus()
-
     def _notice(self, text: str | Content | None) -> None:
         notice = self.query_one("#notice", Static)
         notice.display = text is not None
@@ -278,7 +246,7 @@ class KqaApp(App[int], inherit_bindings=False):
         except OSError as exc:
             self.notify(f"cannot save the question history: {exc.strerror or exc}", severity="warning")
 
-    # --- reading ----------------------------------------------------------
+    # --- reading (opening, closing and the focus rules: ReadingApp) ----
 
     @on(OptionList.OptionSelected, "#results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -286,69 +254,6 @@ class KqaApp(App[int], inherit_bindings=False):
         if results.current is not None:
             self._read(results.current, focus=True)
             self._remember(self.query_one("#question", Input).value)
-
-    @on(OptionList.OptionHighlighted, "#results")
-    def _highlighted(self) -> None:
-        hit = self.query_one("#results", ResultList).current
-        reader = self.query_one("#reader", Reader)
-        if hit is not None and reader.display and reader.hit is not hit:
-            self._read(hit, focus=False)
-
-    def _read(self, hit: Hit, focus: bool) -> None:
-        assert self.searcher is not None
-        reader = self.query_one("#reader", Reader)
-        try:
-            body = self.searcher.article_text(hit)
-        except OSError as exc:
-            self.notify(f"cannot read the article: {exc}", severity="error")
-            return
-        terms = set(self.searcher.query_terms(hit.query))
-        reader.display = True
-        self.query_one("#body").add_class("-reading")
-        reader.show(hit, body, self.searcher.analyzer.matches(body, terms))
-        if focus:
-            reader.focus()
-
-    def _close_reader(self) -> None:
-        self.query_one("#reader").display = False
-        self.query_one("#body").remove_class("-reading")
-
-    def action_toggle_reader(self) -> None:
-        if self.query_one("#reader").display:
-            in_article = isinstance(self.focused, ArticleScroll)
-            self._close_reader()
-            if in_article:  # elsewhere the focus stays put, so typing goes on
-                self._focus_results_or_question()
-            return
-        hit = self.query_one("#results", ResultList).current
-        if hit is None:
-            self.notify("Ask a question first: the reading pane shows the selected result.")
-            return
-        self._read(hit, focus=True)
-
-    def action_back(self) -> None:
-        focused = self.focused
-        if isinstance(focused, ArticleScroll):
-            if not self._wide:  # wide: the article stays as a live preview
-                self._close_reader()
-            self._focus_results_or_question()
-        elif isinstance(focused, ResultList):
-            self.query_one("#question").focus()
-        elif self._article_covers_list:  # from the question: the list comes back, typing goes on
-            self._close_reader()
-
-    def action_focus_question(self) -> None:
-        self.query_one("#question").focus()
-
-    def _focus_results_or_question(self) -> None:
-        results = self.query_one("#results", ResultList)
-        (results if results.display else self.query_one("#question")).focus()
-
-    def _selected_hit(self) -> Hit | None:
-        reader = self.query_one("#reader", Reader)
-        if reader.display and reader.hit is not None:
-            return reader.hit
-        return self.query_one("#results", ResultList).current
 
     def action_copy_passage(self) -> None:
         hit = self._selected_hit()
