@@ -60,11 +60,13 @@ def hit_prompt(hit: Hit, spans: Spans) -> Content:
     passage = highlighted(window, inside)
     if shown is not None:  # the answer sentence, as the reader marks it, under the matched words
         passage = passage.stylize_before(ANSWER_STYLE, *shown)
+    # No fixed text colours: the highlighted row has its own background, and
+    # only the row's colour (and `$text-muted`, relative to it) reads on both.
     return Content.assemble(
-        (f"{hit.rank:>2}. ", "bold $text-accent"),
+        (f"{hit.rank:>2}. ", "bold"),
         (clean(a["title"] or a["id"]), "bold"),
         "\n",
-        (clean(a["source"] or "unknown source"), "$text-secondary"),
+        (clean(a["source"] or "unknown source"), "$text-muted"),
         (" · ", "$text-muted"),
         (hit.date_label, date_style),
         (f" · score {hit.score:.2f}", "$text-muted"),
@@ -159,14 +161,14 @@ class Reader(Vertical):
         if a.get("author") and a["author"] != a["source"]:
             facts.append(f"by {a['author']}")
         head = Content.assemble(
-            (clean(a["title"] or a["id"]), "bold $text-accent"), "\n",
+            (clean(a["title"] or a["id"]), "bold $text-primary"), "\n",
             (clean(" · ".join(facts)), "$text-secondary"), "\n",
             (clean(hit.full_path), "$text-muted"),
             *(("\n", (clean(a["url"]), "underline $text-muted")) if a.get("url") else ()),
         )
         self.query_one("#reader-head", Static).update(head)
         self.query_one("#reader-head-short", Static).update(Content.assemble(
-            (clean(a["title"] or a["id"]), "bold $text-accent"),
+            (clean(a["title"] or a["id"]), "bold $text-primary"),
             (clean(f" · {a['source'] or 'unknown source'} · {hit.date_label}"), "$text-secondary"),
         ))
         first = body.split("\n", 1)[0]  # the headline, when the body repeats it, is in the header already
