@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_tui_helpers import app_for, screen_text
 
 from kqa.tui.screens import HelpScreen
@@ -90,3 +91,56 @@ async def test_filter_bar_says_up_to_n_results_and_fits_80_columns(bundled_copy:
         await pilot.pause()
         bar = next(line for line in screen_text(app).splitlines() if "Filters:" in line)
         assert bar.strip() == "Filters: source ~ 'bloomberg', since 2023, up to 7 results"  # whole, no cut hint
+
+
+FOOTER_KEYS = ("^f Filters", "^l Clear", "^y Copy", "^o Reader", "f1 Help", "esc Back", "^q Quit", "^p palette")
+
+
+def footer_keys(app: object) -> list[str]:
+    """The keys the footer shows; fails on anything else in it (a cut key, a stray letter)."""
+    footer = screen_text(app).splitlines()[-1]  # type: ignore[arg-type]
+    shown = [key for key in FOOTER_KEYS if key in footer]
+    rest = footer.replace("▏", " ")  # the bar before the palette hint
+    for key in shown:
+        rest = rest.replace(key, " ")
+    assert not rest.strip(), f"not a whole key: {rest.strip()!r} in {footer!r}"
+    return shown
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+async def test_footer_keeps_quit_and_help_whole_on_narrow_terminals(bundled_copy: Path, tmp_path: Path, width: int) -> None:
+    from test_tui_helpers import ask, settle
+
+    from kqa.search import Filters
+
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(width, 20)) as pilot:
+        await pilot.pause()
+        seen = [footer_keys(app)]  # at start, in the question box
+        app.set_filters(Filters.parse(None, "2021", None))
+        await ask(app, pilot, "Who hosted the January 11 meeting in Moscow?")  # the list, where the most keys apply
+        seen.append(footer_keys(app))
+        await pilot.press("enter")  # the article
+        await settle(app, pilot)
+        seen.append(footer_keys(app))
+        await pilot.press("ctrl+f")  # a modal form
+        await pilot.pause()
+        seen.append(footer_keys(app))
+        for keys in seen:
+            assert "f1 Help" in keys and "^q Quit" in keys, keys
+        if width >= 80:  # the README's promise: every key at 80 columns, filters on
+            assert set(seen[1]) == set(FOOTER_KEYS), seen[1]
+
+
+async def test_footer_fits_again_after_a_resize(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        assert "^o Reader" in footer_keys(app)
+        await pilot.resize_terminal(40, 20)
+        await pilot.pause()
+        keys = footer_keys(app)
+        assert "f1 Help" in keys and "^q Quit" in keys and "^o Reader" not in keys
+        await pilot.resize_terminal(100, 20)
+        await pilot.pause()
+        assert "^o Reader" in footer_keys(app)

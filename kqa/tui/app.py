@@ -21,10 +21,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from kqa.search import Filters, Hit, Searcher
+from kqa.tui.footer import KeyFooter
 from kqa.tui.history import History
 from kqa.tui.reading import WIDE_COLUMNS, ReadingApp
 from kqa.tui.indexing import IndexPanel, Opener
@@ -120,7 +121,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
                 yield ResultList(id="results")
             yield Reader(id="reader")
         yield Static(id="status")
-        yield Footer(compact=True)  # every key, Quit included, fits in 80 columns
+        yield KeyFooter()  # every key, Quit included, fits in 80 columns; narrower, Quit and Help stay
 
     def on_mount(self) -> None:
         self.query_one("#results").display = False
