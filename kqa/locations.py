@@ -40,6 +40,12 @@ def data_dir() -> Path:
     return Path(user_data_dir("kqa", appauthor=False))
 
 
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("kqa", appauthor=False))
+
+
 def index_dir(corpus: Path, arg: str | None) -> Path:
     """The index for `corpus`: `--index`, the bundled `index/`, or the cache."""
     if arg == "":

@@ -27,9 +27,10 @@ from textual.worker import get_current_worker
 from kqa.search import Filters, Hit, Searcher
 from kqa.tui.footer import KeyFooter
 from kqa.tui.history import History
-from kqa.tui.reading import WIDE_COLUMNS, ReadingApp
 from kqa.tui.indexing import IndexPanel, Opener
+from kqa.tui.reading import WIDE_COLUMNS, ReadingApp
 from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
+from kqa.tui.settings import Settings
 from kqa.tui.status import answer_line, status_line
 from kqa.tui.text import citation, plain
 from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Spans, passage_key
@@ -80,6 +81,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         *,
         opener: Opener | None = None,
         history: History | None = None,
+        settings: Settings | None = None,
         filters: Filters | None = None,
         top: int = 5,
         corpus_name: str = "",
@@ -90,6 +92,10 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         self.searcher = searcher
         self.opener = opener
         self.history = history or History(None)
+        self.settings = settings or Settings(None)
+        theme = self.settings.get("theme")
+        if theme is not None and theme in self.available_themes:  # an unknown name is ignored
+            self.theme = theme
         self.filters = filters or Filters()
         self.top = self.default_top = top
         self.corpus_name = corpus_name
@@ -348,6 +354,15 @@ class KqaApp(ReadingApp, inherit_bindings=False):
             a = self._answer
             answer = answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds, corrections=a.corrections)
         self.query_one("#status", Static).update(status_line(self.searcher, self._index_failed, answer))
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme, however it was chosen (the command palette, mostly)."""
+        if theme == self.settings.get("theme"):
+            return
+        try:
+            self.settings.set("theme", theme)
+        except OSError as exc:
+            self.notify(f"cannot save the theme: {exc.strerror or exc}", severity="warning")
 
     def action_help(self) -> None:
         """F1 toggles the help (the app's F1 has priority over the screen's)."""

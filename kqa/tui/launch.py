@@ -9,12 +9,14 @@ from pathlib import Path
 from kqa.engine import Location, open_searcher
 from kqa.errors import ExitCode
 from kqa.indexer import BuildReport, Progress, Warn
-from kqa.locations import data_dir
+from kqa.locations import config_dir, data_dir
 from kqa.search import Filters, Searcher
 from kqa.tui.app import KqaApp
 from kqa.tui.history import History
+from kqa.tui.settings import Settings
 
 HISTORY_FILE = "history.txt"
+SETTINGS_FILE = "settings.json"
 
 
 def _open(where: Location, ranking: str, rebuild: bool, progress: Progress,
@@ -29,6 +31,7 @@ def create_app(
     filters: Filters | None = None,
     top: int = 5,
     history_path: Path | None = None,
+    settings_path: Path | None = None,
     ranking: str = "rerank",
 ) -> KqaApp:
     """The app for a corpus; without `searcher` it opens (or builds) the index itself."""
@@ -36,6 +39,7 @@ def create_app(
         searcher,
         opener=partial(_open, where, ranking),
         history=History(history_path or data_dir() / HISTORY_FILE),
+        settings=Settings(settings_path or config_dir() / SETTINGS_FILE),
         filters=filters,
         top=top,
         corpus_name=str(where.corpus),
