@@ -16,7 +16,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # not exported by textual.widgets; one key in the footer
+
+try:  # not exported by textual.widgets: if a Textual release moves it, the plain footer is used
+    from textual.widgets._footer import FooterKey
+except ImportError:  # pragma: no cover - depends on the Textual version
+    FooterKey = None  # type: ignore[assignment,misc]
 
 PALETTE = "command_palette"
 KEEP_ORDER = ("quit", "help", "dismiss", "cancel", "back", PALETTE, "filters", "copy_passage",
@@ -56,9 +60,12 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         widgets: Iterable[Widget] = list(super().compose())
         self._fitted_width = width = self.size.width
-        keys = [w for w in widgets if isinstance(w, FooterKey)]
+        keys = [w for w in widgets if FooterKey is not None and isinstance(w, FooterKey)]
         if width and keys:  # 0: not laid out yet, the next recompose fits them
-            shown = set(map(id, fit(keys, width)))
+            try:
+                shown = set(map(id, fit(keys, width)))
+            except AttributeError:  # FooterKey's fields changed in a Textual release: show them all
+                shown = set(map(id, keys))
             widgets = [w for w in widgets if not isinstance(w, FooterKey) or id(w) in shown]
         yield from widgets
 
