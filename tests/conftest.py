@@ -54,3 +54,14 @@ def run_kqa(*args: str, input: str | None = None, env: dict[str, str] | None = N
 
 def needs(path: Path) -> pytest.MarkDecorator:
     return pytest.mark.skipif(not path.exists(), reason=f"{path} not present")
+
+
+@pytest.fixture
+def ask(bundled_copy: Path, tmp_path: Path):
+    """`kqa` on a private copy of the bundled corpus, with its own index."""
+    ix = tmp_path / "ix"
+
+    def run(*args: str, **kw) -> subprocess.CompletedProcess[str]:
+        return run_kqa("--corpus", str(bundled_copy), "--index", str(ix), *args, **kw)
+
+    return run

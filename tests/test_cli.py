@@ -14,16 +14,6 @@ from conftest import BBC, ROOT, kqa_cmd, needs, run_kqa
 Q = "How many Russian peacekeepers were sent to Nagorno-Karabakh?"
 
 
-@pytest.fixture
-def ask(bundled_copy: Path, tmp_path: Path):
-    ix = tmp_path / "ix"
-
-    def run(*args: str, **kw) -> subprocess.CompletedProcess[str]:
-        return run_kqa("--corpus", str(bundled_copy), "--index", str(ix), *args, **kw)
-
-    return run
-
-
 def test_quick_start_command_uses_bundled_corpus_and_index_dir() -> None:
     r = run_kqa("-q", "Who hosted the January 11 meeting in Moscow?")
     assert r.returncode == 0, r.stderr

@@ -17,16 +17,6 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 MOSCOW = "Who hosted the January 11 meeting in Moscow?"
 
 
-@pytest.fixture
-def ask(bundled_copy: Path, tmp_path: Path):
-    ix = tmp_path / "ix"
-
-    def run(*args: str, **kw) -> subprocess.CompletedProcess[str]:
-        return run_kqa("--corpus", str(bundled_copy), "--index", str(ix), *args, **kw)
-
-    return run
-
-
 def test_batch_survives_a_bom_and_a_stray_byte_under_a_strict_locale(bundled_copy: Path, tmp_path: Path) -> None:
     questions = b"\xef\xbb\xbfWho hosted the meeting in Moscow?\nMoscow \xff meeting\nPashinyan\n"
     r = subprocess.run([*kqa_cmd(), "--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"),
