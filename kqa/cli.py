@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kqa import __version__
 from kqa.errors import ExitCode, KqaError
@@ -363,6 +363,12 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
     if args.eval_k < 1:
         raise KqaError("-k must be at least 1")
     _, searcher = _open(args)
+    known = {name for a in searcher.index.articles for name in _article_names(a)}
+    unknown = sorted({q.doc for q in questions if q.doc is not None} - known)
+    for doc in unknown[:3]:  # a typo there would quietly read as a ranking failure
+        _say(f'"doc" {doc!r} names no article in the corpus; its questions count as misses for right article@1')
+    if len(unknown) > 3:
+        _say(f'... and {len(unknown) - 3} more "doc" values that name no article')
     last: list[Hit] = []
 
     def rank(question: str, k: int) -> tuple[list[str], str | None]:
@@ -375,7 +381,7 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
         top = last[0] if last else None
         if q.doc is not None:
             right_article[1] += 1
-            right_article[0] += top is not None and _names_article(q.doc, top)
+            right_article[0] += top is not None and q.doc in _article_names(top.article)
         if not per_question:
             return
         print(json.dumps({
@@ -410,11 +416,11 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
-def _names_article(doc: str, hit: Hit) -> bool:
-    """Whether a question's "doc" names the hit's article: its id, or its file
+def _article_names(article: dict[str, Any]) -> tuple[str, ...]:
+    """What a question's "doc" may name an article by: its id, or its file
     with or without the extension."""
-    rel = hit.article["relpath"]
-    return doc in (hit.article["id"], rel, rel.rsplit(".", 1)[0], rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    rel = article["relpath"]
+    return (article["id"], rel, rel.rsplit(".", 1)[0], rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])
 
 
 def _size(n: float) -> str:

@@ -168,3 +168,14 @@ def test_eval_reports_how_often_the_top_passage_is_from_the_named_article(bundle
     assert "right article@1  0.667" in text and "3 questions name one" in text
     plain = _eval(bundled_copy, tmp_path / "ix", QUESTIONS, "--format", "json")
     assert json.loads(plain.stdout)["questions_with_doc"] == _count_lines(QUESTIONS)
+
+
+def test_eval_warns_when_doc_names_no_article(bundled_copy: Path, tmp_path: Path) -> None:
+    q = "Who hosted the January 11 meeting in Moscow?"
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"q": q, "answers": ["Putin"], "doc": "000_69eab36f24ff56d"}) + "\n"  # one digit short
+                    + json.dumps({"q": q, "answers": ["Putin"], "doc": "000_69eab36f24ff56d5"}) + "\n", "utf-8")
+    r = _eval(bundled_copy, tmp_path / "ix", path, "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout)["article_at_1"] == 0.5
+    assert "kqa: \"doc\" '000_69eab36f24ff56d' names no article in the corpus" in r.stderr
+    assert "000_69eab36f24ff56d5'" not in r.stderr
