@@ -77,16 +77,17 @@ def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clea
                     phrases: list[str] | None = None) -> str:
     """Why nothing came back, and what to try instead (`clear` says how to
     drop the filters in the caller's interface)."""
-    if known and phrases and not unknown and not filters:
-        quoted = ", ".join(f'"{p}"' for p in phrases)
-        return f"no passage has {quoted} word for word: try without the quotes"
     if not known and not unknown:
         return "the question has only common words: add a name or a specific term"
     if not known:
         return f"none of its words are in the corpus ({', '.join(unknown)}): check the spelling or try other words"
+    missing = f" ({', '.join(unknown)}: not in the corpus)" if unknown else ""
+    if phrases and not filters:
+        quoted = ", ".join(f'"{p}"' for p in phrases)
+        return f"no passage has {quoted} word for word{missing}: try without the quotes"
     if filters:
-        return f"nothing matches with the filters on ({filters.describe()}): {clear}"
-    return "try fewer or other words"
+        return f"nothing matches with the filters on ({filters.describe()}){missing}: {clear}"
+    return f"try fewer or other words{missing}"
 
 
 @dataclass(frozen=True)

@@ -148,3 +148,10 @@ def test_sigterm_during_a_build_exits_143_and_leaves_the_index_as_it_was(bundled
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and err.splitlines()[-1] == "kqa: terminated"
     assert (ix / "current").resolve() == before and not list(ix.glob("*.tmp"))
+
+
+def test_no_results_hint_names_the_unknown_word_beside_known_ones(ask) -> None:
+    r = ask("-q", '"Zorblax Putin"')
+    assert r.returncode == 1
+    assert r.stderr.splitlines()[-1] == ('kqa: no results: no passage has "Zorblax Putin" word for word '
+                                          "(Zorblax: not in the corpus): try without the quotes")
