@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from test_tui_helpers import app_for, ask, screen_text, settle
 
 from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList
@@ -238,3 +240,22 @@ async def test_failed_index_replaces_the_welcome_with_what_to_do(bundled_copy: P
         await settle(app, pilot)
         await settle(app, pilot)  # the question runs once the index is there
         assert app.query_one(ResultList).hits and "Ctrl+R to try again" not in screen_text(app)
+
+
+@pytest.mark.parametrize("modal", ["ctrl+f", "f1"])
+async def test_resizing_to_narrow_under_a_modal_keeps_the_list_focused(bundled_copy: Path, tmp_path: Path, modal: str) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("down", "enter", "escape")  # the list focused, article 2 beside it
+        await pilot.pause()
+        await pilot.press(modal)
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(app, pilot)
+        results = app.query_one(ResultList)
+        assert app.focused is results and not app.query_one(Reader).display
+        await pilot.press("j")
+        assert results.highlighted == 2 and app.query_one(QuestionBox).value == "peace deal"

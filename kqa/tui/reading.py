@@ -46,7 +46,10 @@ class ReadingApp(App[int]):
         return not self._wide and bool(self.query_one("#reader").display)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """Below 110 columns the article covers the list: a focused list must show."""
+        """Below 110 columns the article covers the list: a focused list must show.
+        Focus inside a modal (the filter form, help) leaves the main screen's alone."""
+        if event.widget.screen is not self._main_screen:
+            return
         self._list_focused = isinstance(event.widget, ResultList)
         if self._list_focused and not self._wide and self.query_one("#reader").display:
             self._close_reader()
