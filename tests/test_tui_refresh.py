@@ -42,11 +42,11 @@ async def test_refresh_with_a_new_article_keeps_the_passage_being_read(
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
         await ask(app, pilot, "peace deal")
-        await pilot.press("down", "down", "enter")
-        await pilot.pause()
-        reader, results = app.query_one(Reader), app.query_one(ResultList)
+        await pilot.press("down", "down", "enter", "j", "j")
+        await pilot.wait_for_scheduled_animations()  # j scrolls smoothly
+        reader, results, scroll = app.query_one(Reader), app.query_one(ResultList), app.query_one(ArticleScroll)
         assert reader.hit is not None
-        key = passage_key(reader.hit)
+        key, at = passage_key(reader.hit), scroll.scroll_y
         (bundled_copy / "new.txt").write_text(NEW_ARTICLE, "utf-8")
         await pilot.press("ctrl+r")
         await settle(app, pilot)
@@ -54,4 +54,31 @@ async def test_refresh_with_a_new_article_keeps_the_passage_being_read(
         assert "6 articles" in str(app.query_one("#status").render())
         assert results.current is not None and passage_key(results.current) == key
         assert reader.display and reader.hit is results.current  # the new answer's copy of the same passage
+        assert isinstance(app.focused, ArticleScroll) and scroll.scroll_y == at  # where the user scrolled
+
+
+@pytest.mark.parametrize("size", [(120, 30), (80, 24)])
+async def test_refresh_after_an_edit_above_the_passage_keeps_it_open(
+    bundled_copy: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = create_app(Location(bundled_copy, tmp_path / "ix"))
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, "peace deal")
+        await pilot.press("down", "down", "enter", "j", "j")
+        await pilot.wait_for_scheduled_animations()  # j scrolls smoothly
+        reader, results, scroll = app.query_one(Reader), app.query_one(ResultList), app.query_one(ArticleScroll)
+        hit = reader.hit
+        assert hit is not None
+        above = scroll.scroll_y - app.query_one("#reader-passage").virtual_region.y
+        file = bundled_copy / hit.article["relpath"]
+        text = file.read_text("utf-8")
+        assert text.index("Vladimir Putin") < text.index(hit.text)  # the edit moves the passage's offsets
+        file.write_text(text.replace("Vladimir Putin", "Vladimir V. Putin", 1), "utf-8")
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert reader.display and reader.hit is results.current and reader.hit is not hit
+        assert reader.hit.text == hit.text and reader.hit.start != hit.start and results.highlighted == 2
         assert isinstance(app.focused, ArticleScroll)
+        assert scroll.scroll_y - app.query_one("#reader-passage").virtual_region.y == above  # where the user scrolled

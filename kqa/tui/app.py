@@ -33,7 +33,7 @@ from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
 from kqa.tui.settings import Settings
 from kqa.tui.status import answer_line, status_line
 from kqa.tui.text import citation, plain
-from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Spans, passage_key
+from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Spans
 
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
@@ -101,7 +101,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         self.corpus_name = corpus_name
         self._seq = 0
         self._focus_results_for = -1
-        self._keep: tuple[int, str] | None = None  # (seq, passage): select it again in that answer
+        self._keep: tuple[int, Hit] | None = None  # (seq, passage): select it again in that answer
         self._timer: Timer | None = None
         self._answer: KqaApp.Answered | None = None
         self.debounce = DEBOUNCE
@@ -167,7 +167,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         self._seq += 1
         if focus_results:
             self._focus_results_for = self._seq
-        self._keep = (self._seq, passage_key(keep)) if keep is not None else None
+        self._keep = (self._seq, keep) if keep is not None else None
         if not question:
             self._answer = None
             self._show_results([], [])
@@ -216,7 +216,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
             if in_article:
                 self._focus_results_or_question()
         elif reader.display and results.current is not None:
-            self._read(results.current, focus=False)
+            self._read(results.current, focus=False, keep_view=kept)
 
     def _show_results(self, hits: list[Hit], spans: list[Spans]) -> None:
         """Fill the list; when it (or the article) goes away with the focus in

@@ -68,7 +68,7 @@ class ReadingApp(App[int]):
         if hit is not None and reader.display and reader.hit is not hit:
             self._read(hit, focus=False)
 
-    def _read(self, hit: Hit, focus: bool) -> None:
+    def _read(self, hit: Hit, focus: bool, keep_view: bool = False) -> None:
         assert self.searcher is not None
         reader = self.query_one("#reader", Reader)
         try:
@@ -79,7 +79,7 @@ class ReadingApp(App[int]):
         terms = set(self.searcher.query_terms(hit.query))
         reader.display = True
         self.query_one("#body").add_class("-reading")
-        reader.show(hit, body, self.searcher.analyzer.matches(body, terms))
+        reader.show(hit, body, self.searcher.analyzer.matches(body, terms), keep_view)
         if focus:
             reader.focus()
 

@@ -75,9 +75,10 @@ def hit_prompt(hit: Hit, spans: Spans) -> Content:
     )
 
 
-def passage_key(hit: Hit) -> str:
-    """The same passage across index refreshes (passage ids may be renumbered)."""
-    return f"{hit.path}@{hit.start}-{hit.end}"
+def passage_key(hit: Hit) -> tuple[str, str]:
+    """The same passage across index refreshes: ids are renumbered and an edit
+    above it in the file moves its offsets, but its file and text stay."""
+    return hit.path, hit.text
 
 
 class ResultList(OptionList):
@@ -101,13 +102,15 @@ class ResultList(OptionList):
         self.highlighted = 0 if hits else None
         self.scroll_home(animate=False)
 
-    def select(self, key: str) -> bool:
-        """Highlight the passage with this `passage_key`, if listed."""
-        for index, hit in enumerate(self.hits):
-            if passage_key(hit) == key:
-                self.highlighted = index
-                return True
-        return False
+    def select(self, kept: Hit) -> bool:
+        """Highlight the same passage as `kept` (from an earlier answer), if
+        listed: the same text in the same file, else (its own text was
+        edited) the passage at the same place in that file."""
+        same = [hit for hit in self.hits if passage_key(hit) == passage_key(kept)]
+        same = same or [hit for hit in self.hits if hit.path == kept.path and hit.start == kept.start]
+        if same:
+            self.highlighted = self.hits.index(same[0])
+        return bool(same)
 
     @property
     def current(self) -> Hit | None:
@@ -153,8 +156,13 @@ class Reader(Vertical):
         self.query_one(ArticleScroll).focus(scroll_visible)
         return self
 
-    def show(self, hit: Hit, body: str, spans: Spans) -> None:
-        """Fill in the article and scroll so the passage is near the top."""
+    def show(self, hit: Hit, body: str, spans: Spans, keep_view: bool = False) -> None:
+        """Fill in the article and scroll so the passage is near the top;
+        `keep_view`: a refreshed copy of the same passage, so a view the user
+        scrolled stays where it was relative to the passage."""
+        scroll = self.query_one(ArticleScroll)
+        kept = keep_view and self.hit is not None and self.hit.path == hit.path and not self._placed
+        above = scroll.scroll_y - self.query_one("#reader-passage").virtual_region.y  # the view's top, from the passage's
         self.hit = hit
         a = hit.article
         facts = [a["source"] or "unknown source", hit.date_label + (" (inferred from the text)" if a.get("date_inferred") else "")]
@@ -190,8 +198,11 @@ class Reader(Vertical):
                 content = content.stylize_before(ANSWER_STYLE, hit.answer_start - offset, hit.answer_end - offset)
             widget.update(content)
             widget.display = bool(text)
+        if kept:
+            self.call_after_refresh(self._keep_view, above)
+            return
         self._placed, self._target = True, 0.0
-        self.query_one(ArticleScroll).scroll_home(animate=False)
+        scroll.scroll_home(animate=False)
         self.call_after_refresh(self._place)
 
     def _place(self) -> None:
@@ -238,6 +249,10 @@ class Reader(Vertical):
             self.call_after_refresh(self._place)
         elif self.hit is not None and self._anchor is not None:
             self.call_after_refresh(self._keep_anchor, self._anchor)
+
+    def _keep_view(self, offset: float) -> None:
+        passage = self.query_one("#reader-passage").virtual_region
+        self.query_one(ArticleScroll).scroll_to(y=passage.y + offset, animate=False)
 
     def _keep_anchor(self, anchor: float) -> None:
         passage = self.query_one("#reader-passage").virtual_region
