@@ -66,3 +66,21 @@ async def test_the_headline_shows_once_in_the_reader(bundled_copy: Path, tmp_pat
         await pilot.press("home")
         shown = screen_text(app)
         assert shown.count(hit.article["title"][:30]) == 1  # in the header, not again as the article's first line
+
+
+async def test_reopening_after_escape_still_follows_the_answer_across_resizes(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("down", "enter", "escape", "down", "enter")  # hit 2, back, then hit 3
+        await settle(app, pilot)
+        scroll, hit = app.query_one(ArticleScroll), app.query_one(Reader).hit
+        assert hit is not None and hit.rank == 3
+        placed = scroll.scroll_y
+        await pilot.resize_terminal(77, 12)
+        await settle(app, pilot)
+        shown = " ".join(screen_text(app).replace("█", " ").split())
+        assert " ".join(hit.answer_text.split()[:2]) in shown  # the user never scrolled: the answer stays in view
+        await pilot.resize_terminal(40, 12)
+        await settle(app, pilot)
+        assert scroll.scroll_y == placed

@@ -140,6 +140,7 @@ class Reader(Vertical):
         self._target = 0.0  # where _place asked the view to go
         self._anchor: float | None = None  # else, view top - passage top while the passage is in view
         self._extent: tuple[object, ...] = ()  # the scroll's size and range when last seen
+        self._homing = False  # show scrolled home and that scroll has not been seen yet
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-head")
@@ -202,6 +203,7 @@ class Reader(Vertical):
             self.call_after_refresh(self._keep_view, above)
             return
         self._placed, self._target = True, 0.0
+        self._homing = scroll.scroll_y != 0  # its scroll event may come after _place's target is set
         scroll.scroll_home(animate=False)
         self.call_after_refresh(self._place)
 
@@ -232,6 +234,9 @@ class Reader(Vertical):
             return
         if self._placed and scroll.scroll_y == min(self._target, scroll.max_scroll_y):
             return  # _place's own scroll
+        if self._placed and self._homing and scroll.scroll_y == 0:
+            self._homing = False
+            return  # show's own scroll home
         self._placed = False
         passage = self.query_one("#reader-passage").virtual_region
         in_view = passage.y < scroll.scroll_y + scroll.scrollable_content_region.height and passage.bottom > scroll.scroll_y
