@@ -1,13 +1,18 @@
-"""Ctrl+R refreshes the index without losing what the user is reading."""
+"""Ctrl+R refreshes the index without losing what the user is reading; a
+quit stops a build."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 
 import pytest
 from test_tui_helpers import ask, settle
 
-from kqa.engine import Location
+from kqa.engine import Location, open_searcher
+from kqa.index import load
+from kqa.store import IndexMissing
 from kqa.tui.launch import create_app
 from kqa.tui.widgets import ArticleScroll, Reader, ResultList, passage_key
 
@@ -82,3 +87,32 @@ async def test_refresh_after_an_edit_above_the_passage_keeps_it_open(
         assert reader.hit.text == hit.text and reader.hit.start != hit.start and results.highlighted == 2
         assert isinstance(app.focused, ArticleScroll)
         assert scroll.scroll_y - app.query_one("#reader-passage").virtual_region.y == above  # where the user scrolled
+
+
+async def test_quitting_during_the_first_build_stops_it_without_leaving_an_index(bundled_copy: Path, tmp_path: Path) -> None:
+    where = Location(bundled_copy, tmp_path / "ix")
+    started, gate, ended, seen = threading.Event(), threading.Event(), threading.Event(), []
+
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202 - the Opener signature
+        def gated(done: int, total: int) -> None:
+            seen.append(done)
+            started.set()
+            gate.wait(30)  # the user quits while the first file is indexed
+            progress(done, total)
+
+        try:
+            return open_searcher(where, rebuild=rebuild, progress=gated, warn=warn)
+        finally:
+            ended.set()
+
+    app = create_app(where)
+    app.opener = opener
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await asyncio.to_thread(started.wait, 30)
+        await pilot.press("ctrl+q")
+    gate.set()
+    assert await asyncio.to_thread(ended.wait, 30)
+    assert len(seen) < 5  # it stopped after a file, not at the end of the corpus
+    with pytest.raises(IndexMissing):  # nothing half-built was swapped in
+        load(tmp_path / "ix")
+    assert open_searcher(where)[0].search("peace deal")  # and the next start builds it whole

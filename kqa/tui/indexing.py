@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, ProgressBar
+from textual.worker import get_current_worker
 
 from kqa.errors import KqaError
 from kqa.indexer import BuildReport, Progress, Warn
@@ -27,6 +28,12 @@ Opener = Callable[[bool, Progress, Warn], tuple[Searcher, BuildReport | None]]
 
 PROGRESS_EVERY = 0.05  # seconds between progress messages from a big build
 SHOWN_WARNINGS = 3  # skipped-file warnings shown as toasts; the rest are counted
+
+
+class BuildCancelled(Exception):
+    """Raised from the progress callback once the build's worker is cancelled
+    (the app quit): the build stops between files instead of keeping the
+    process alive to the end, and an unfinished build is never swapped in."""
 
 
 class IndexPanel(Horizontal):
@@ -71,7 +78,11 @@ class IndexPanel(Horizontal):
 
     @work(thread=True, exclusive=True, group="index")
     def _open(self, opener: Opener, rebuild: bool) -> None:
+        worker = get_current_worker()
+
         def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise BuildCancelled
             now = time.monotonic()
             if done == total or now - self._last > PROGRESS_EVERY:
                 self._last = now
@@ -81,6 +92,8 @@ class IndexPanel(Horizontal):
             searcher, report = opener(rebuild, progress, lambda text: self.post_message(self.Warned(text)))
         except (KqaError, OSError) as exc:  # OSError: e.g. the disk filled up mid-build
             self.post_message(self.Failed(str(exc)))
+            return
+        except BuildCancelled:
             return
         self.post_message(self.Ready(searcher, report))
 
