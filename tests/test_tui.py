@@ -356,3 +356,19 @@ async def test_ranking_option_reaches_the_app_searcher(bundled_copy: Path, tmp_p
         await ask(app, pilot, "Who hosted the January 11 meeting in Moscow?")
         hits = app.query_one(ResultList).hits
         assert hits and all(h.score == h.bm25 for h in hits)
+
+
+async def test_editing_a_recalled_question_starts_a_new_walk(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for question in ("alpha peace", "beta deal", "gamma Moscow"):
+            await ask(app, pilot, question, type_it=True)
+        box = app.query_one("#question")
+        await pilot.press("slash", "up", "up")
+        assert box.value == "alpha peace"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+u", *"delta new", "up")
+        assert box.value == "gamma Moscow"  # type: ignore[attr-defined]  # the walk starts again at the newest
+        await pilot.press("down")
+        assert box.value == "delta new"  # type: ignore[attr-defined]  # the edit is the draft, not lost
+        await pilot.press("down")
+        assert box.value == "delta new"  # type: ignore[attr-defined]

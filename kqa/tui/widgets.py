@@ -37,6 +37,7 @@ class QuestionBox(Input):
     def __init__(self, history: History, **kwargs: object) -> None:
         super().__init__(select_on_focus=False, **kwargs)  # type: ignore[arg-type]
         self.history = history
+        self._recalling = False
 
     def action_older(self) -> None:
         self._recall(self.history.older(self.value))
@@ -46,8 +47,18 @@ class QuestionBox(Input):
 
     def _recall(self, question: str | None) -> None:
         if question is not None:
-            self.value = question
+            self._recalling = True
+            try:
+                self.value = question
+            finally:
+                self._recalling = False
             self.cursor_position = len(question)
+
+    def watch_value(self) -> None:
+        """An edit (not a recall) starts a new draft, as in zsh or fzf: Up
+        starts again from the newest question and Down keeps the edit."""
+        if not self._recalling:
+            self.history.reset()
 
 
 def hit_prompt(hit: Hit, spans: Spans) -> Content:
