@@ -259,3 +259,19 @@ async def test_resizing_to_narrow_under_a_modal_keeps_the_list_focused(bundled_c
         assert app.focused is results and not app.query_one(Reader).display
         await pilot.press("j")
         assert results.highlighted == 2 and app.query_one(QuestionBox).value == "peace deal"
+
+
+async def test_footer_drops_back_when_a_new_answer_closes_the_article(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert "esc Back" in screen_text(app).splitlines()[-1]  # escape would bring the list back
+        app.debounce = 0  # no wait for a typing pause
+        await pilot.press(*" treaty")
+        await settle(app, pilot)
+        await pilot.pause()
+        assert not app.query_one(Reader).display and "esc Back" not in screen_text(app).splitlines()[-1]

@@ -86,6 +86,7 @@ class ReadingApp(App[int]):
     def _close_reader(self) -> None:
         self.query_one("#reader").display = False
         self.query_one("#body").remove_class("-reading")
+        self.refresh_bindings()  # "esc Back" goes with the article when no key closed it
 
     def action_toggle_reader(self) -> None:
         if self.query_one("#reader").display:
