@@ -373,8 +373,8 @@ class KqaApp(ReadingApp, inherit_bindings=False):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that would do nothing now (and app keys under a modal)."""
-        if action in {"filters", "clear_filters", "copy_passage", "toggle_reader", "reindex"} and self.screen.is_modal:
-            return False
+        if action in {"filters", "clear_filters", "copy_passage", "toggle_reader", "reindex", "back"} and self.screen.is_modal:
+            return False  # back: escape closes the modal
         if action == "back":
             return isinstance(self.focused, (ArticleScroll, ResultList)) or self._article_covers_list
         if action == "clear_filters":

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from kqa.errors import KqaError
 from kqa.search import Filters
+from kqa.tui.footer import KeyFooter
 
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Asking", [
@@ -48,7 +49,10 @@ class HelpScreen(ModalScreen[None]):
     so every key is reachable on a small terminal.
     """
 
-    BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,question_mark,f1,q", "dismiss", "Close", id="help.close"),
+        Binding("ctrl+q", "app.quit", "Quit", id="help.quit"),  # the app's key: restated for the footer
+    ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box") as box:
@@ -60,6 +64,7 @@ class HelpScreen(ModalScreen[None]):
                     with Horizontal(classes="help-row"):
                         yield Static(key, classes="help-key", markup=False)
                         yield Static(what, classes="help-what", markup=False)
+        yield KeyFooter()  # its own keys, not the main screen's (whose escape goes back)
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,11 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
     form stays open, so a typo never loses the rest of what was typed.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="filters.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="filters.cancel"),
+        Binding("f1", "app.help", "Help", id="filters.help"),  # the app's keys: restated for the footer
+        Binding("ctrl+q", "app.quit", "Quit", id="filters.quit"),
+    ]
 
     def __init__(self, filters: Filters, top: int) -> None:
         super().__init__()
@@ -99,6 +108,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 yield Label("Results")
                 yield Input(str(self.top), type="integer", id="f-top", compact=True)
             yield Label("", id="filter-error")
+        yield KeyFooter()  # its own keys, not the main screen's (whose escape goes back)
 
     def _value(self, selector: str) -> str | None:
         return self.query_one(selector, Input).value.strip() or None
