@@ -161,3 +161,17 @@ async def test_modals_show_their_own_escape_key_in_the_footer(bundled_copy: Path
             assert label is None or label in footer
             await pilot.press("escape")
             await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (109, 24), (40, 12)])
+async def test_help_on_a_short_terminal_leaves_the_status_and_footer_whole(
+    bundled_copy: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("f1")
+        await pilot.pause()
+        status, footer = screen_text(app).splitlines()[-2:]
+        assert status.startswith(" 5 results in") and "╰" not in status
+        assert footer.split() == ["esc", "Close", "^q", "Quit"]
