@@ -116,3 +116,26 @@ async def test_quitting_during_the_first_build_stops_it_without_leaving_an_index
     with pytest.raises(IndexMissing):  # nothing half-built was swapped in
         load(tmp_path / "ix")
     assert open_searcher(where)[0].search("peace deal")  # and the next start builds it whole
+
+
+async def test_ctrl_r_during_the_first_build_starts_no_second_build(bundled_copy: Path, tmp_path: Path) -> None:
+    where = Location(bundled_copy, tmp_path / "ix")
+    gate, calls = threading.Event(), []
+
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202 - the Opener signature
+        calls.append(rebuild)
+        gate.wait(30)  # still building when ctrl+r is pressed
+        return open_searcher(where, rebuild=rebuild, progress=progress, warn=warn)
+
+    app = create_app(where)
+    app.opener = opener
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        gate.set()
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert calls == [False] and app.searcher is not None
+        messages = [n.message for n in app._notifications]
+        assert not any("up to date" in m for m in messages) and any("being opened or built" in m for m in messages)

@@ -311,6 +311,9 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         if self.opener is None:
             self.notify("This app was given a fixed index; reindexing is not available.", severity="warning")
             return
+        if self.query_one(IndexPanel).busy:
+            self.notify("The index is being opened or built: it will match the corpus folder when that ends.")
+            return
         self._reindex(rebuild, asked=True)
 
     def _reindex(self, rebuild: bool, asked: bool = False) -> None:

@@ -61,12 +61,14 @@ class IndexPanel(Horizontal):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._warnings = 0
         self._last = 0.0
+        self.busy = False  # opening or building: a second build would only race the first
 
     def compose(self) -> ComposeResult:
         yield Label("Opening the index…", id="indexing-label")
         yield ProgressBar(id="indexing-bar", show_eta=False)
 
     def start(self, opener: Opener, rebuild: bool) -> None:
+        self.busy = True
         self._warnings = 0
         self.display = True
         self.remove_class("-failed")
@@ -109,9 +111,11 @@ class IndexPanel(Horizontal):
             self.notify(message.text, title="Skipped", severity="warning", timeout=8)
 
     def on_index_panel_ready(self) -> None:
+        self.busy = False
         self.display = False
 
     def on_index_panel_failed(self, message: Failed) -> None:
+        self.busy = False
         self.add_class("-failed")
         self.query_one(ProgressBar).display = False
         self.query_one(Label).update(Content.assemble(("Index problem: ", "bold"), plain(message.error), " (ctrl+r retries)"))
