@@ -113,3 +113,11 @@ async def test_narrow_status_shows_the_answer_before_the_index(bundled_copy: Pat
         assert "5 results in" in screen_text(app).splitlines()[-2]
         await ask(app, pilot, "xyzzyplugh")
         assert "no results: none of its words" in screen_text(app).splitlines()[-2]
+
+
+async def test_narrow_status_keeps_the_corrected_spelling(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press(*"Who is Pashinian?", "enter")
+        await settle(app, pilot)
+        assert "searched for 'pashinyan'" in screen_text(app).splitlines()[-2]  # the status line, cut at 40 columns

@@ -48,9 +48,9 @@ def answer_line(
         unknown = [*unknown[:UNKNOWN_SHOWN], "…"]
     fixed = corrected(corrections or {})
     if hits:
-        text = f"{len(hits)} result{'s' if len(hits) != 1 else ''} in {duration(seconds)}"
-        if fixed:
-            text += f" · {fixed}"
+        count = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
+        # the respelled words before the timing: a narrow status line cuts its end
+        text = f"{count} · {fixed} · in {duration(seconds)}" if fixed else f"{count} in {duration(seconds)}"
         if unknown:
             text += f" · not in the corpus: {', '.join(unknown)}"
         return plain(text)
