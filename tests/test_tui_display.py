@@ -121,3 +121,19 @@ async def test_narrow_status_keeps_the_corrected_spelling(bundled_copy: Path, tm
         await pilot.press(*"Who is Pashinian?", "enter")
         await settle(app, pilot)
         assert "searched for 'pashinyan'" in screen_text(app).splitlines()[-2]  # the status line, cut at 40 columns
+
+
+async def test_one_article_is_counted_in_the_singular(tmp_path: Path) -> None:
+    from kqa.engine import Location
+    from kqa.tui.launch import create_app
+
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    sentences = " ".join(f"The harbour strike entered day {n} as talks on pay resumed." for n in range(60))
+    (corpus / "strike.txt").write_text(f"Harbour strike\n\n{sentences}\n", "utf-8")
+    app = create_app(Location(corpus, tmp_path / "ix"))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause()
+        assert str(app.query_one("#status").render()).startswith("1 article · ")
+        assert any(n.message.startswith("Indexed 1 article, ") for n in app._notifications)

@@ -32,7 +32,7 @@ from kqa.tui.reading import WIDE_COLUMNS, ReadingApp
 from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
 from kqa.tui.settings import Settings
 from kqa.tui.status import answer_line, status_line
-from kqa.tui.text import citation, plain
+from kqa.tui.text import citation, counted, plain
 from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Spans
 
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs
@@ -329,8 +329,9 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         report = message.report
         if report is not None:
             counts = message.searcher.index.manifest["counts"]
-            skipped = f", {len(report.skipped)} files skipped" if report.skipped else ""
-            self.notify(f"Indexed {counts['articles']} articles, {counts['passages']} passages in {report.seconds:.1f} s{skipped}.", title="Index ready")
+            skipped = f", {counted(len(report.skipped), 'file')} skipped" if report.skipped else ""
+            what = f"{counted(counts['articles'], 'article')}, {counted(counts['passages'], 'passage')}"
+            self.notify(f"Indexed {what} in {report.seconds:.1f} s{skipped}.", title="Index ready")
         elif self._reindex_asked:
             self.notify("The index is up to date with the corpus folder.")
         self._show_status()

@@ -6,7 +6,7 @@ from textual.content import Content
 
 from kqa.query import quoted_phrases
 from kqa.search import Filters, Hit, Searcher, no_results_hint
-from kqa.tui.text import age, clean, duration, plain, shorten
+from kqa.tui.text import age, clean, counted, duration, plain, shorten
 
 QUOTED_CHARS = 120  # of the question, quoted back in the no-results notice
 UNKNOWN_SHOWN = 8  # unknown words named; more would push the advice off the screen
@@ -28,7 +28,8 @@ def index_line(searcher: Searcher | None) -> str:
         return "opening or building the index…"
     m = searcher.index.manifest
     counts = m.get("counts", {})
-    line = f"{counts.get('articles', '?')} articles · {counts.get('passages', '?')} passages · index built {age(m.get('built_at'))}"
+    articles, passages = counted(counts.get("articles", "?"), "article"), counted(counts.get("passages", "?"), "passage")
+    line = f"{articles} · {passages} · index built {age(m.get('built_at'))}"
     return line if any(searcher.rerank.weights()) else line + " · BM25 order (--ranking bm25)"
 
 
