@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_tui_helpers import app_for, ask, screen_text, settle
 
-from kqa.tui.widgets import ArticleScroll, Reader
+from kqa.tui.widgets import ArticleScroll, Reader, ResultList
 
 MOSCOW = "Who hosted the January 11 meeting in Moscow?"
 
@@ -84,3 +84,27 @@ async def test_reopening_after_escape_still_follows_the_answer_across_resizes(bu
         await pilot.resize_terminal(40, 12)
         await settle(app, pilot)
         assert scroll.scroll_y == placed
+
+
+async def test_a_markdown_or_json_lines_headline_is_not_shown_twice(tmp_path: Path) -> None:
+    corpus = tmp_path / "hl"
+    corpus.mkdir()
+    (corpus / "strike.md").write_text(
+        "# Harbour strike ends after talks\n\nDock workers in the northern harbour ended their strike on Monday.\n", "utf-8")
+    (corpus / "fees.jsonl").write_text(
+        '{"title": "Harbour fees rise", "text": "Harbour fees rise\\n\\nThe harbour authority raised fees on Tuesday.",'
+        ' "source": "Wire", "date": "2024-02-02"}\n', "utf-8")
+    app = app_for(corpus, tmp_path)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await ask(app, pilot, "harbour")
+        results = app.query_one(ResultList)
+        assert len(results.hits) == 2
+        for index, hit in enumerate(results.hits):
+            results.highlighted = index
+            results.focus()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            reader = app.query_one(Reader).region
+            shown = "\n".join(line[reader.x :] for line in screen_text(app).splitlines()[reader.y : reader.bottom])
+            assert shown.count(hit.article["title"]) == 1, shown  # in the header only
+            await pilot.press("escape")

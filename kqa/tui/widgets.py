@@ -6,6 +6,8 @@ All article text goes through kqa.tui.text (Content, never markup).
 
 from __future__ import annotations
 
+import re
+
 from textual.binding import Binding
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -92,6 +94,13 @@ def passage_key(hit: Hit) -> tuple[str, str]:
     return hit.path, hit.text
 
 
+def headline_end(body: str, title: str) -> int:
+    """Where the body's first line ends if it repeats the title (with or
+    without the Markdown `# ` the indexer drops from titles), else 0."""
+    first = body.split("\n", 1)[0]
+    return len(first) if title.split() and re.sub(r"^#{1,6}\s+", "", first).split() == title.split() else 0
+
+
 class ResultList(OptionList):
     """Ranked hits; Enter or a click opens one (OptionSelected)."""
 
@@ -152,6 +161,7 @@ class Reader(Vertical):
         self._anchor: float | None = None  # else, view top - passage top while the passage is in view
         self._extent: tuple[object, ...] = ()  # the scroll's size and range when last seen
         self._homing = False  # show scrolled home and that scroll has not been seen yet
+        self._from = 0  # where the shown passage starts in the article (after a headline it repeats)
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-head")
@@ -191,15 +201,17 @@ class Reader(Vertical):
             (clean(a["title"] or a["id"]), "bold $text-primary"),
             (clean(f" · {a['source'] or 'unknown source'} · {hit.date_label}"), "$text-secondary"),
         ))
-        first = body.split("\n", 1)[0]  # the headline, when the body repeats it, is in the header already
-        skip = len(first) if hit.start > len(first) and " ".join(first.split()) == " ".join((a["title"] or "").split()) else 0
+        skip = headline_end(body, a["title"] or "")  # the headline is in the header already
+        self._from = hit.start
+        if hit.start < skip and body[skip : hit.end].strip():  # the passage starts with the headline (JSON Lines)
+            self._from = hit.end - len(body[skip : hit.end].lstrip())
         before = body[skip : hit.start]
         before_at = skip + len(before) - len(before.lstrip())
         after = body[hit.end :]
         after_at = hit.end + len(after) - len(after.lstrip())
         parts = (
             ("#reader-before", before.strip(), before_at),
-            ("#reader-passage", body[hit.start : hit.end], hit.start),
+            ("#reader-passage", body[self._from : hit.end], self._from),
             ("#reader-after", after.lstrip(), after_at),
         )
         for selector, text, offset in parts:
@@ -207,7 +219,7 @@ class Reader(Vertical):
             widget = self.query_one(selector, Static)
             content = highlighted(text, local, offset)
             if selector == "#reader-passage" and hit.answer_end > hit.answer_start:
-                content = content.stylize_before(ANSWER_STYLE, hit.answer_start - offset, hit.answer_end - offset)
+                content = content.stylize_before(ANSWER_STYLE, max(0, hit.answer_start - offset), hit.answer_end - offset)
             widget.update(content)
             widget.display = bool(text)
         if kept:
@@ -227,9 +239,9 @@ class Reader(Vertical):
         passage = self.query_one("#reader-passage", Static)
         top, width = passage.virtual_region.y, passage.content_region.width
         if hit.answer_end > hit.answer_start and width > 0:
-            text = hit.text
-            first = len(plain(text[: hit.answer_start - hit.start]).wrap(width)) - 1  # the answer's first line
-            last = len(plain(text[: hit.answer_end - hit.start]).wrap(width))
+            text = hit.text[self._from - hit.start :]  # as shown: without a headline the header has
+            first = len(plain(text[: max(0, hit.answer_start - self._from)]).wrap(width)) - 1  # the answer's first line
+            last = len(plain(text[: hit.answer_end - self._from]).wrap(width))
             if last > scroll.scrollable_content_region.height:
                 top += max(0, first - 1)
         self._placed, self._target = True, top
