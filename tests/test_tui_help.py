@@ -175,3 +175,18 @@ async def test_help_on_a_short_terminal_leaves_the_status_and_footer_whole(
         status, footer = screen_text(app).splitlines()[-2:]
         assert status.startswith(" 5 results in") and "╰" not in status
         assert footer.split() == ["esc", "Close", "^q", "Quit"]
+
+
+async def test_filter_bar_keys_show_whole_or_not_at_all(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(140, 20)) as pilot:
+        await pilot.press("ctrl+f", *"insight news media", "tab", *"2023-01-15", "tab", *"2024-12", "tab", "ctrl+u", *"12", "enter")
+        await pilot.pause()
+        for width in (140, 110, 120, 130, 150):
+            await pilot.resize_terminal(width, 20)
+            await pilot.pause()
+            bar = next(line for line in screen_text(app).splitlines() if "Filters:" in line)
+            assert "up to 12 results" in bar
+            assert "ctrl+l" not in bar or bar.endswith("ctrl+l clears · ctrl+f edits"), (width, bar)
+            if width in (110, 150):  # too narrow for both; room for both
+                assert (width == 150) == ("ctrl+l" in bar), (width, bar)

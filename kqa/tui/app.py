@@ -33,7 +33,7 @@ from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
 from kqa.tui.settings import Settings
 from kqa.tui.status import answer_line, status_line
 from kqa.tui.text import citation, counted, plain
-from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList, Spans
+from kqa.tui.widgets import ArticleScroll, FilterBar, QuestionBox, Reader, ResultList, Spans
 
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
@@ -117,9 +117,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         question.border_title = "kqa"
         question.border_subtitle = self.corpus_name
         yield question
-        with Horizontal(id="filters"):
-            yield Static(id="filters-what")
-            yield Static("ctrl+l clears · ctrl+f edits", id="filters-keys")  # hidden below 110 columns (the footer has them)
+        yield FilterBar(id="filters")
         yield IndexPanel(id="indexing")
         with Horizontal(id="body"):
             with Vertical(id="results-pane"):
@@ -303,7 +301,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         if self.top != self.default_top:
             parts.append(f"up to {self.top} results")  # a limit: the status line says how many came back
         if parts:
-            self.query_one("#filters-what", Static).update(Content.assemble(("Filters: ", "bold"), plain(", ".join(parts))))
+            self.query_one(FilterBar).show(Content.assemble(("Filters: ", "bold"), plain(", ".join(parts))))
 
     # --- index ------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import re
 
 from textual.binding import Binding
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -61,6 +61,34 @@ class QuestionBox(Input):
         starts again from the newest question and Down keeps the edit."""
         if not self._recalling:
             self.history.reset()
+
+
+class FilterBar(Horizontal):
+    """The filters in force, then their keys: below 110 columns the footer
+    has the keys, and wider the keys show only when they fit whole."""
+
+    KEYS = "ctrl+l clears · ctrl+f edits"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._what = Content()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="filters-what")
+        yield Static(self.KEYS, id="filters-keys")
+
+    def show(self, what: Content) -> None:
+        self._what = what
+        self.query_one("#filters-what", Static).update(what)
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        keys = self.query_one("#filters-keys")
+        need = self._what.cell_length + keys.styles.padding.left + len(self.KEYS)
+        keys.set_class(need > self.content_region.width, "-unfit")
 
 
 def hit_prompt(hit: Hit, spans: Spans) -> Content:
