@@ -372,3 +372,17 @@ async def test_editing_a_recalled_question_starts_a_new_walk(bundled_copy: Path,
         assert box.value == "delta new"  # type: ignore[attr-defined]  # the edit is the draft, not lost
         await pilot.press("down")
         assert box.value == "delta new"  # type: ignore[attr-defined]
+
+
+async def test_a_pasted_multi_line_question_is_joined_with_spaces(bundled_copy: Path, tmp_path: Path) -> None:
+    from textual import events
+
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        box = app.query_one("#question")
+        box.post_message(events.Paste("Who hosted the January 11\r\nmeeting  in Moscow?\n"))
+        await pilot.pause()
+        assert box.value == "Who hosted the January 11 meeting  in Moscow?"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.history.items[-1] == "Who hosted the January 11 meeting in Moscow?"

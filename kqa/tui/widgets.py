@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from textual import events
 from textual.binding import Binding
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -55,6 +56,12 @@ class QuestionBox(Input):
             finally:
                 self._recalling = False
             self.cursor_position = len(question)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A question pasted from an email or a wrapped PDF spans lines:
+        join them with spaces (Input's own handler, called after this one,
+        keeps only the first line)."""
+        event.text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
 
     def watch_value(self) -> None:
         """An edit (not a recall) starts a new draft, as in zsh or fzf: Up
