@@ -83,3 +83,16 @@ def test_saving_keeps_other_settings_and_replaces_the_file_whole(tmp_path: Path)
     assert json.loads(path.read_text("utf-8")) == {"other": "kept", "theme": "gruvbox"}
     assert Settings(path).get("theme") == "gruvbox"
     assert sorted(p.name for p in path.parent.iterdir()) == [SETTINGS_FILE]
+
+
+async def test_a_theme_change_keeps_other_settings_and_reads_a_byte_order_mark(bundled_copy: Path, tmp_path: Path) -> None:
+    path = settings_file()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"theme": "nord", "layout": {"split": 40}, "k": 7}).encode())
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"  # the BOM is not "no settings"
+        app.theme = "gruvbox"  # as the palette's theme picker does
+        await pilot.pause()
+    assert json.loads(path.read_text("utf-8")) == {"theme": "gruvbox", "layout": {"split": 40}, "k": 7}

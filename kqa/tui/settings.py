@@ -15,25 +15,25 @@ from pathlib import Path
 
 
 class Settings:
-    """String settings by name, saved at `path` (None: kept in memory only)."""
+    """String settings by name, saved at `path` (None: kept in memory only).
+    Other values in the file (numbers, objects) are kept as they are."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.values: dict[str, str] = self._read()
+        self.values: dict[str, object] = self._read()
 
-    def _read(self) -> dict[str, str]:
+    def _read(self) -> dict[str, object]:
         if self.path is None:
             return {}
-        try:
-            data = json.loads(self.path.read_text("utf-8"))
+        try:  # utf-8-sig: an editor may have saved it with a byte-order mark
+            data = json.loads(self.path.read_text("utf-8-sig"))
         except (OSError, ValueError):  # ValueError: not JSON, or not UTF-8
             return {}
-        if not isinstance(data, dict):
-            return {}
-        return {k: v for k, v in data.items() if isinstance(v, str)}
+        return data if isinstance(data, dict) else {}
 
     def get(self, name: str) -> str | None:
-        return self.values.get(name)
+        value = self.values.get(name)
+        return value if isinstance(value, str) else None
 
     def set(self, name: str, value: str) -> None:
         """Change one setting and save (other settings in the file are kept);
