@@ -19,17 +19,22 @@ from kqa.tui.widgets import ArticleScroll, Reader, ResultList, passage_key
 NEW_ARTICLE = "---\ntitle: Airship news\nsource: Aero Daily\ndate: 2024-05-01\n---\nA zeppelin flew over Yerevan.\n"
 
 
+async def read_third_hit(app, pilot, scrolls: int = 2) -> tuple[Reader, ResultList, ArticleScroll]:  # noqa: ANN001
+    """Ask, open the third result and scroll a little: the state a refresh must keep."""
+    await settle(app, pilot)
+    await ask(app, pilot, "peace deal")
+    await pilot.press("down", "down", "enter", *["j"] * scrolls)
+    await pilot.wait_for_scheduled_animations()  # j scrolls smoothly
+    return app.query_one(Reader), app.query_one(ResultList), app.query_one(ArticleScroll)
+
+
 @pytest.mark.parametrize("size", [(120, 30), (80, 24)])
 async def test_refresh_with_nothing_changed_leaves_list_and_article_alone(
     bundled_copy: Path, tmp_path: Path, size: tuple[int, int]
 ) -> None:
     app = create_app(Location(bundled_copy, tmp_path / "ix"))
     async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
-        await ask(app, pilot, "peace deal")
-        await pilot.press("down", "down", "enter", "j", "j", "j")
-        await pilot.pause()
-        reader, results, scroll = app.query_one(Reader), app.query_one(ResultList), app.query_one(ArticleScroll)
+        reader, results, scroll = await read_third_hit(app, pilot, scrolls=3)
         hit, at = reader.hit, scroll.scroll_y
         assert hit is results.hits[2] and at > 0
         await pilot.press("ctrl+r")
@@ -45,11 +50,7 @@ async def test_refresh_with_a_new_article_keeps_the_passage_being_read(
 ) -> None:
     app = create_app(Location(bundled_copy, tmp_path / "ix"))
     async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
-        await ask(app, pilot, "peace deal")
-        await pilot.press("down", "down", "enter", "j", "j")
-        await pilot.wait_for_scheduled_animations()  # j scrolls smoothly
-        reader, results, scroll = app.query_one(Reader), app.query_one(ResultList), app.query_one(ArticleScroll)
+        reader, results, scroll = await read_third_hit(app, pilot)
         assert reader.hit is not None
         key, at = passage_key(reader.hit), scroll.scroll_y
         (bundled_copy / "new.txt").write_text(NEW_ARTICLE, "utf-8")
@@ -68,11 +69,7 @@ async def test_refresh_after_an_edit_above_the_passage_keeps_it_open(
 ) -> None:
     app = create_app(Location(bundled_copy, tmp_path / "ix"))
     async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
-        await ask(app, pilot, "peace deal")
-        await pilot.press("down", "down", "enter", "j", "j")
-        await pilot.wait_for_scheduled_animations()  # j scrolls smoothly
-        reader, results, scroll = app.query_one(Reader), app.query_one(ResultList), app.query_one(ArticleScroll)
+        reader, results, scroll = await read_third_hit(app, pilot)
         hit = reader.hit
         assert hit is not None
         above = scroll.scroll_y - app.query_one("#reader-passage").virtual_region.y
