@@ -29,6 +29,7 @@ examples:
   kqa -q - --format jsonl < questions.txt
   kqa --corpus ~/articles index --rebuild
   kqa info
+  eval "$(kqa completion bash)"    # in ~/.bashrc; zsh: kqa completion zsh
 
 exit codes: 0 results, 1 no results, 2 usage or data error, 130 interrupted, 143 terminated
 """
@@ -93,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_tui.add_argument("-k", "--top", type=int, metavar="N", default=argparse.SUPPRESS, help="passages shown")
     for flag, meta in (("--source", "TEXT"), ("--since", "DATE"), ("--until", "DATE")):
         p_tui.add_argument(flag, metavar=meta, default=argparse.SUPPRESS, help="starting filter")
+    p_completion = sub.add_parser("completion", help="print a shell completion script (bash or zsh)")
+    p_completion.add_argument("shell", choices=("bash", "zsh"), help='e.g. eval "$(kqa completion bash)" in ~/.bashrc')
     return parser
 
 
@@ -149,6 +152,7 @@ _GLOBAL_OPTIONS = {
     "since": ("--since", ("tui",)),
     "until": ("--until", ("tui",)),
 }  # --color is taken everywhere (`alias kqa='kqa --color never'`); it only changes text output
+_NO_RANKING = ("index", "info")  # they build or describe the index: nothing is ranked
 _SUB_FORMATS = {"eval": ("eval_format", ("text", "json", "jsonl")), "info": ("info_format", ("text", "json"))}
 
 
@@ -158,7 +162,7 @@ def _settle_options(args: argparse.Namespace) -> None:
     command = args.command
     if getattr(args, "source", None) is not None and not args.source.strip():
         raise KqaError("--source: empty text")  # `--source "$UNSET"` would quietly filter nothing
-    if command in ("index", "info") and getattr(args, "ranking", None) is not None:
+    if command in _NO_RANKING and getattr(args, "ranking", None) is not None:
         raise KqaError(f"--ranking does not apply to 'kqa {command}'")
     args.ranking = getattr(args, "ranking", None) or "rerank"
     if command is not None:
@@ -215,6 +219,11 @@ def _dispatch(args: argparse.Namespace) -> ExitCode:
 
 
 def _run(args: argparse.Namespace) -> ExitCode:
+    if args.command == "completion":
+        from kqa.completion import script
+
+        sys.stdout.write(script(build_parser(), args.shell, {c: ("--ranking",) for c in _NO_RANKING}))
+        return ExitCode.OK
     if args.command == "index":
         return _cmd_index(args)
     if args.command == "info":

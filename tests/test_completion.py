@@ -1,0 +1,75 @@
+"""`kqa completion`: the scripts complete what the parser accepts, run in a real bash."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import run_kqa
+
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+
+
+@pytest.fixture(scope="module")
+def complete(tmp_path_factory: pytest.TempPathFactory):
+    """complete("kqa", "--fo") -> what bash would offer for the last word."""
+    result = run_kqa("completion", "bash")
+    assert result.returncode == 0, result.stderr
+    script = tmp_path_factory.mktemp("completion") / "kqa.bash"
+    script.write_text(result.stdout)
+
+    def offer(*words: str, cwd: Path | None = None) -> list[str]:
+        quoted = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
+        probe = (f"source {script}\nCOMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
+                 "_kqa; printf '%s\\n' \"${COMPREPLY[@]}\"")
+        done = subprocess.run(["bash", "--norc", "--noprofile", "-c", probe], capture_output=True,
+                              text=True, cwd=cwd, timeout=60)
+        assert done.returncode == 0 and not done.stderr, done.stderr
+        return [line for line in done.stdout.splitlines() if line]
+
+    return offer
+
+
+def test_subcommands_then_their_options(complete) -> None:
+    assert complete("kqa", "") == ["index", "info", "eval", "tui", "completion"]
+    assert complete("kqa", "--fo") == ["--format"]
+    assert complete("kqa", "index", "--r") == ["--rebuild"]  # --ranking: refused by `kqa index`
+    assert "--rebuild" not in complete("kqa", "--")
+
+
+def test_option_values_follow_the_subcommand(complete) -> None:
+    assert complete("kqa", "--format", "") == ["text", "json", "jsonl", "tsv"]
+    assert complete("kqa", "info", "-f", "") == ["text", "json"]
+    assert complete("kqa", "eval", "--format", "js") == ["json", "jsonl"]
+    assert complete("kqa", "--format", "=", "js") == ["json", "jsonl"]  # --format=js, as bash splits it
+    assert complete("kqa", "--color", "a") == ["auto", "always"]
+    assert complete("kqa", "-q", "") == []  # a question: nothing to offer, not file names
+
+
+def test_an_option_value_is_not_taken_for_a_subcommand(complete) -> None:
+    assert complete("kqa", "-q", "info", "--fo") == ["--format"]  # `info` is the question here
+    assert complete("kqa", "completion", "") == ["bash", "zsh"]
+
+
+def test_folders_and_question_files(complete, tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "questions.jsonl").write_text("{}")
+    assert complete("kqa", "--corpus", "", cwd=tmp_path) == ["articles"]
+    assert sorted(complete("kqa", "eval", "", cwd=tmp_path)) == ["articles", "questions.jsonl"]
+
+
+def test_zsh_script_uses_the_same_function() -> None:
+    result = run_kqa("completion", "zsh")
+    assert result.returncode == 0
+    assert result.stdout.startswith("autoload -U +X compinit")
+    assert "bashcompinit" in result.stdout and "complete -F _kqa kqa" in result.stdout
+
+
+def test_unknown_shell_is_a_usage_error() -> None:
+    result = run_kqa("completion", "fish")
+    assert result.returncode == 2
+    assert result.stderr.startswith("kqa: error: argument shell: invalid choice") and result.stdout == ""
