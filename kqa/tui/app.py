@@ -28,6 +28,7 @@ from kqa.search import Filters, Hit, Searcher
 from kqa.tui.footer import KeyFooter
 from kqa.tui.history import History
 from kqa.tui.indexing import IndexPanel, Opener
+from kqa.tui.palette import app_colors
 from kqa.tui.reading import WIDE_COLUMNS, ReadingApp
 from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
 from kqa.tui.settings import Settings
@@ -356,6 +357,14 @@ class KqaApp(ReadingApp, inherit_bindings=False):
             a = self._answer
             answer = answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds, corrections=a.corrections)
         self.query_one("#status", Static).update(status_line(self.searcher, self._index_failed, answer))
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's theme variables plus the app's own colours ($kqa-*),
+        fitted to each theme so they read at 4.5:1 (Textual calls this again
+        whenever the theme changes)."""
+        variables = super().get_css_variables()
+        variables.update(app_colors(variables))  # the same dict as self.theme_variables
+        return variables
 
     def watch_theme(self, theme: str) -> None:
         """Remember the theme, however it was chosen (the command palette, mostly)."""

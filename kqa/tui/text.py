@@ -15,11 +15,11 @@ from textual.content import Content
 from kqa.safetext import clean
 from kqa.search import Hit
 
-MATCH_STYLE = "bold underline on $warning-darken-3 35%"
+MATCH_STYLE = "bold underline on $kqa-match"
 """Matched question words: bold + underline so they still show with NO_COLOR,
-on an amber tint. The text keeps the colour of its row, which Textual picks to
-contrast with the row (dark or light theme, highlighted or not), so the tint
-keeps it at 4.5:1 or more where a coloured word could not be on every row."""
+on an amber tint. The text keeps the colour of its row (highlighted or not),
+and the tint is fitted to the theme so that colour still reads at 4.5:1 on
+every row (kqa.tui.palette), where a coloured word could not."""
 ANSWER_STYLE = "bold"
 """The sentence the searcher picked as the answer, in the list and the reader."""
 

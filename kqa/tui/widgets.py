@@ -102,22 +102,22 @@ def hit_prompt(hit: Hit, spans: Spans) -> Content:
     """One result: rank, title, source, date, score, then the passage with
     its answer sentence marked."""
     a = hit.article
-    date_style = "italic $text-muted" if a.get("date_inferred") else "$text-muted"
+    date_style = "italic $kqa-muted" if a.get("date_inferred") else "$kqa-muted"
     answer = (hit.answer_start - hit.start, hit.answer_end - hit.start) if hit.answer_end > hit.answer_start else None
     window, inside, shown = snippet(hit.text, spans, SNIPPET_CHARS, answer)
     passage = highlighted(window, inside)
     if shown is not None:  # the answer sentence, as the reader marks it, under the matched words
         passage = passage.stylize_before(ANSWER_STYLE, *shown)
     # No fixed text colours: the highlighted row has its own background, and
-    # only the row's colour (and `$text-muted`, relative to it) reads on both.
+    # only the row's colour (and `$kqa-muted`, relative to it) reads on both.
     return Content.assemble(
         (f"{hit.rank:>2}. ", "bold"),
         (clean(a["title"] or a["id"]), "bold"),
         "\n",
-        (clean(a["source"] or "unknown source"), "$text-muted"),
-        (" · ", "$text-muted"),
+        (clean(a["source"] or "unknown source"), "$kqa-muted"),
+        (" · ", "$kqa-muted"),
         (hit.date_label, date_style),
-        (f" · score {hit.score:.2f}", "$text-muted"),
+        (f" · score {hit.score:.2f}", "$kqa-muted"),
         "\n",
         passage,
     )
@@ -226,15 +226,15 @@ class Reader(Vertical):
         if a.get("author") and a["author"] != a["source"]:
             facts.append(f"by {a['author']}")
         head = Content.assemble(
-            (clean(a["title"] or a["id"]), "bold $text-primary"), "\n",
-            (clean(" · ".join(facts)), "$text-secondary"), "\n",
-            (clean(hit.full_path), "$text-muted"),
-            *(("\n", (clean(a["url"]), "underline $text-muted")) if a.get("url") else ()),
+            (clean(a["title"] or a["id"]), "bold $kqa-title"), "\n",
+            (clean(" · ".join(facts)), "$kqa-facts"), "\n",
+            (clean(hit.full_path), "$kqa-muted"),
+            *(("\n", (clean(a["url"]), "underline $kqa-muted")) if a.get("url") else ()),
         )
         self.query_one("#reader-head", Static).update(head)
         self.query_one("#reader-head-short", Static).update(Content.assemble(
-            (clean(a["title"] or a["id"]), "bold $text-primary"),
-            (clean(f" · {a['source'] or 'unknown source'} · {hit.date_label}"), "$text-secondary"),
+            (clean(a["title"] or a["id"]), "bold $kqa-title"),
+            (clean(f" · {a['source'] or 'unknown source'} · {hit.date_label}"), "$kqa-facts"),
         ))
         skip = headline_end(body, a["title"] or "")  # the headline is in the header already
         self._from = hit.start
