@@ -16,12 +16,12 @@ from pathlib import Path
 
 from kqa.analysis import fold
 from kqa.dates import infer_date, normalize_date
+from kqa.frontmatter import FrontMatterError, split_front_matter
 from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, scan
 
 __all__ = ["Article", "CorpusFileError", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
 
 FRONT_MATTER_KEYS = ("title", "source", "author", "date", "url")
-_MAX_FRONT_MATTER_LINES = 60
 
 
 class CorpusFileError(Exception):
@@ -83,29 +83,6 @@ def read_articles(src: SourceFile, problems: list[str] | None = None) -> list[Ar
     return [_text_article(src.relpath, text, not_after)]
 
 
-def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    if text.split("\n", 1)[0].strip() != "---":
-        return {}, text
-    lines = text.split("\n")
-    for i, line in enumerate(lines[1:_MAX_FRONT_MATTER_LINES], start=1):
-        if line.strip() == "---":
-            break
-    else:
-        raise CorpusFileError("malformed front matter (no closing '---')")
-    meta: dict[str, str] = {}
-    for n, line in enumerate(lines[1:i], start=2):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        key, sep, value = line.partition(":")
-        if not sep or not key.strip():
-            raise CorpusFileError(f"malformed front matter (line {n}: expected 'key: value')")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        meta[key.strip().lower()] = value
-    return meta, "\n".join(lines[i + 1 :])
-
-
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+|\s+#+\s*$")  # `# Title` in Markdown: the title is `Title`
 
 
@@ -131,7 +108,10 @@ def _fallback_source(relpath: str) -> str:
 
 
 def _text_article(relpath: str, text: str, not_after: dt.date | None = None) -> Article:
-    meta, body = _split_front_matter(text)
+    try:
+        meta, body = split_front_matter(text)
+    except FrontMatterError as exc:
+        raise CorpusFileError(str(exc)) from None
     if not body.strip():
         raise CorpusFileError("no article text")
     leading = len(body) - len(body.lstrip())

@@ -1,0 +1,92 @@
+"""Front matter at the top of a `.txt`/`.md` article, as note apps and site
+generators write it: a YAML block between `---` lines.
+
+Only what metadata needs is read, without a YAML library: `key: value` lines,
+lists (`- item` lines under a key, or `[a, b]`) joined with ", ", values
+continued on indented lines (`title: >` and long plain values), and a nested
+mapping reduced to its `name` (`source:\\n  name: Reuters`). Every value comes
+back as one line of text; a malformed block raises `FrontMatterError`.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_LINES = 60
+
+
+class FrontMatterError(ValueError):
+    """The block cannot be read; the message says why."""
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """(metadata with lower-case keys, body after the block)."""
+    if text.split("\n", 1)[0].strip() != "---":
+        return {}, text
+    lines = text.split("\n")
+    for i, line in enumerate(lines[1:MAX_LINES], start=1):
+        if line.strip() == "---":
+            break
+    else:
+        raise FrontMatterError("malformed front matter (no closing '---')")
+    return _yaml(lines[1:i], first_lineno=2), "\n".join(lines[i + 1 :])
+
+
+_BLOCK_SCALAR = re.compile(r"^[|>][+-]?\d*$")  # `title: >` / `|-`: the value is on the indented lines below
+_SUBKEY = re.compile(r"^[\w-]+:(\s|$)")
+
+
+def _yaml(lines: list[str], first_lineno: int) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    i = 0
+    while i < len(lines):
+        line, n = lines[i], first_lineno + i
+        i += 1
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip():
+            raise FrontMatterError(f"malformed front matter (line {n}: expected 'key: value')")
+        value = value.strip()
+        block: list[str] = []
+        while i < len(lines):  # the key's value goes on while lines are indented (or list items)
+            nxt = lines[i]
+            if nxt.strip() and not (nxt[:1] in " \t" or (not value and re.match(r"-(\s|$)", nxt))):
+                break
+            if nxt.strip() and not nxt.lstrip().startswith("#"):
+                block.append(nxt.strip())
+            i += 1
+        meta[key.strip().lower()] = _value(value, block)
+    return meta
+
+
+def _value(value: str, block: list[str]) -> str:
+    if _BLOCK_SCALAR.match(value):
+        return " ".join(block)
+    if not value and block:
+        if re.match(r"-(\s|$)", block[0]):  # a list: `- Jane Doe` lines
+            return _join(line[1:].strip() for line in block if re.match(r"-(\s|$)", line))
+        if _SUBKEY.match(block[0]):  # a nested mapping: only its name means something here
+            try:
+                return _yaml(block, first_lineno=0).get("name", "")
+            except FrontMatterError:
+                return ""
+
+    if block:
+        value = " ".join([value, *block])
+    if value.startswith("[") and value.endswith("]") and not value.startswith("[["):
+        return _join(m.group(1) for m in _FLOW_ITEM.finditer(value[1:-1]))
+    return _scalar(value)
+
+
+_FLOW_ITEM = re.compile(r"\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^,]+)")
+
+
+def _join(items) -> str:
+    return ", ".join(v for v in (_scalar(item.strip()) for item in items) if v)
+
+
+def _scalar(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1]
+    return value.strip()

@@ -1,0 +1,42 @@
+"""Article metadata as people's tools write it (note apps, site generators, feed
+exports), read through `kqa -q ... --format json` as a script would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run_kqa
+
+BODY = ("The trilateral agreement on the Lachin corridor was discussed at length by the three "
+        "leaders, who met in Moscow to talk about transport links across the region.\n")
+
+
+def hits(tmp_path: Path, files: dict[str, str], *args: str) -> tuple[dict[str, dict], str]:
+    """Every article's top hit for the body's words, by file name; and stderr."""
+    corpus = tmp_path / "articles"
+    corpus.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (corpus / name).write_bytes(text.encode("utf-8"))
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "trilateral Lachin corridor",
+                "-k", "50", "--format", "json", *args)
+    assert r.returncode in (0, 1), r.stderr
+    out = {Path(h["path"]).name: h for h in json.loads(r.stdout or "[]")}
+    return out, r.stderr
+
+
+def test_yaml_lists_and_continued_values_are_read_not_skipped(tmp_path: Path) -> None:
+    files = {
+        "block.md": "---\ntitle: Block list\nauthor:\n  - Jane Doe\n  - John Roe\ntags:\n- armenia\n- russia\n"
+                    "date: 2023-09-21\n---\n" + BODY,
+        "flow.md": "---\ntitle: Flow list\nauthor: [Jane Doe, \"Roe, John\"]\ncategories: [news]\n---\n" + BODY,
+        "folded.md": "---\ntitle: >-\n  A title folded\n  over two lines\nsource:\n  name: Reuters\n  id: rtr\n---\n" + BODY,
+    }
+    out, err = hits(tmp_path, files)
+    assert "kqa: skipped" not in err
+    assert (out["block.md"]["author"], out["block.md"]["source"], out["block.md"]["date"]) == (
+        "Jane Doe, John Roe", "Jane Doe, John Roe", "2023-09-21")
+    assert out["flow.md"]["author"] == "Jane Doe, Roe, John"
+    assert (out["folded.md"]["title"], out["folded.md"]["source"]) == ("A title folded over two lines", "Reuters")
+    out, _ = hits(tmp_path, {}, "--source", "john roe")
+    assert sorted(out) == ["block.md"]
