@@ -86,7 +86,24 @@ def _join(items) -> str:
     return ", ".join(v for v in (_scalar(item.strip()) for item in items) if v)
 
 
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)")
+_ESCAPES = {"n": " ", "t": " ", "r": "", "0": "", "_": "\u00a0"}
+
+
+def _unescape(m: re.Match[str]) -> str:
+    code = m.group(1)
+    if len(code) > 1:
+        n = int(code[1:], 16)
+        return chr(n) if n <= 0x10FFFF else "\ufffd"
+    return _ESCAPES.get(code, code)  # \" \\ \/ and the rest stand for themselves
+
+
 def _scalar(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        value = value[1:-1]
+    """A plain or quoted YAML value: `'It''s'` is `It's`, `"say \\"no\\""` is `say "no"`."""
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        value = value[1:-1].replace("''", "'")
+    elif len(value) >= 2 and value[0] == value[-1] == '"':
+        value = _ESCAPE.sub(_unescape, value[1:-1])
+        # "\\ud83d\\ude00" (an emoji as JSON writes it) is one character; half of one cannot be stored
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return value.strip()

@@ -40,3 +40,17 @@ def test_yaml_lists_and_continued_values_are_read_not_skipped(tmp_path: Path) ->
     assert (out["folded.md"]["title"], out["folded.md"]["source"]) == ("A title folded over two lines", "Reuters")
     out, _ = hits(tmp_path, {}, "--source", "john roe")
     assert sorted(out) == ["block.md"]
+
+
+def test_quoted_values_lose_their_yaml_escapes(tmp_path: Path) -> None:
+    files = {
+        "single.md": "---\ntitle: 'It''s over: Karabakh'\nsource: 'The Economist'\n---\n" + BODY,
+        "double.md": '---\ntitle: "He said \\"no\\" to Putin \\u2014 C:\\\\temp"\n---\n' + BODY,
+        "plain.md": "---\ntitle: Don't say \"never\"\n---\n" + BODY,
+        "emoji.md": '---\ntitle: "Fans \\ud83d\\ude00 and \\ud83d half"\n---\n' + BODY,
+    }
+    out, _ = hits(tmp_path, files)
+    assert out["single.md"]["title"] == "It's over: Karabakh"
+    assert out["double.md"]["title"] == 'He said "no" to Putin \u2014 C:\\temp'
+    assert out["plain.md"]["title"] == "Don't say \"never\""
+    assert out["emoji.md"]["title"] == "Fans \U0001f600 and \ufffd half"
