@@ -1,5 +1,6 @@
 """Front matter at the top of a `.txt`/`.md` article, as note apps and site
-generators write it: a YAML block between `---` lines.
+generators write it: a YAML block between `---` lines, or TOML between `+++`
+lines (Hugo).
 
 Only what metadata needs is read, without a YAML library: `key: value` lines,
 lists (`- item` lines under a key, or `[a, b]`) joined with ", ", values
@@ -10,6 +11,7 @@ back as one line of text; a malformed block raises `FrontMatterError`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 MAX_LINES = 60
@@ -21,15 +23,43 @@ class FrontMatterError(ValueError):
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     """(metadata with lower-case keys, body after the block)."""
-    if text.split("\n", 1)[0].strip() != "---":
+    fence = text.split("\n", 1)[0].strip()
+    if fence not in ("---", "+++"):
         return {}, text
     lines = text.split("\n")
     for i, line in enumerate(lines[1:MAX_LINES], start=1):
-        if line.strip() == "---":
+        if line.strip() == fence:
             break
     else:
-        raise FrontMatterError("malformed front matter (no closing '---')")
-    return _yaml(lines[1:i], first_lineno=2), "\n".join(lines[i + 1 :])
+        raise FrontMatterError(f"malformed front matter (no closing '{fence}')")
+    body = "\n".join(lines[i + 1 :])
+    if fence == "+++":  # TOML, as Hugo writes it
+        return _toml("\n".join(lines[1:i])), body
+    return _yaml(lines[1:i], first_lineno=2), body
+
+
+def _toml(block: str) -> dict[str, str]:
+    import tomllib  # only for the files that need it
+
+    try:
+        data = tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        raise FrontMatterError(f"malformed TOML front matter ({exc})") from None
+    return {key.lower(): as_text(value) for key, value in data.items()}
+
+
+def as_text(value: object) -> str:
+    """A parsed metadata value (TOML, JSON) as one line of text: a list joined with
+    ", ", a mapping by its name, a date or date-time as the day written in it."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, dict):
+        return as_text(value.get("name"))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(t for t in (as_text(v) for v in value) if t)
+    return " ".join(str(value).split())
 
 
 _BLOCK_SCALAR = re.compile(r"^[|>][+-]?\d*$")  # `title: >` / `|-`: the value is on the indented lines below

@@ -54,3 +54,18 @@ def test_quoted_values_lose_their_yaml_escapes(tmp_path: Path) -> None:
     assert out["double.md"]["title"] == 'He said "no" to Putin \u2014 C:\\temp'
     assert out["plain.md"]["title"] == "Don't say \"never\""
     assert out["emoji.md"]["title"] == "Fans \U0001f600 and \ufffd half"
+
+
+def test_hugo_toml_front_matter_is_metadata_not_text(tmp_path: Path) -> None:
+    files = {
+        "hugo.md": '+++\ntitle = "Hugo: a TOML block"\ndate = 2023-09-21T23:30:00-05:00\nauthors = ["Jane"]\n'
+                   'author = ["Jane Doe", "John Roe"]\n[params]\nsource = "nested, not used"\n+++\n' + BODY,
+        "bad.md": '+++\ntitle = "unclosed string\n+++\n' + BODY,
+    }
+    out, err = hits(tmp_path, files, "--since", "2023-09-21", "--until", "2023-09-21")
+    h = out["hugo.md"]
+    assert (h["title"], h["author"], h["source"], h["date"], h["date_inferred"]) == (
+        "Hugo: a TOML block", "Jane Doe, John Roe", "Jane Doe, John Roe", "2023-09-21", False)
+    assert h["start"] == 0 and "+++" not in h["text"] and "title =" not in h["text"]
+    assert "kqa: skipped" in err and "bad.md: malformed TOML front matter (" in err
+    assert "bad.md" not in out
