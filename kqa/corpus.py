@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kqa.analysis import fold
 from kqa.dates import infer_date, normalize_date
-from kqa.frontmatter import FrontMatterError, split_front_matter
+from kqa.frontmatter import FrontMatterError, as_text, split_front_matter
 from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, scan
 
 __all__ = ["Article", "CorpusFileError", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
@@ -186,7 +186,7 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
 
     def opt(key: str) -> str | None:
         value = rec.get(key)
-        return _whole_chars(str(value)).strip() or None if value is not None else None
+        return _whole_chars(as_text(value)) or None  # {"name": "Reuters"} is Reuters, a list is "a, b"
 
     article = Article(
         id=opt("id") or f"{Path(relpath).with_suffix('').as_posix()}:{lineno}",

@@ -69,3 +69,19 @@ def test_hugo_toml_front_matter_is_metadata_not_text(tmp_path: Path) -> None:
     assert h["start"] == 0 and "+++" not in h["text"] and "title =" not in h["text"]
     assert "kqa: skipped" in err and "bad.md: malformed TOML front matter (" in err
     assert "bad.md" not in out
+
+
+def test_jsonl_nested_and_list_fields_are_text_not_python_reprs(tmp_path: Path) -> None:
+    records = [
+        {"title": "NewsAPI shape", "text": BODY, "source": {"id": "reuters", "name": "Reuters"},
+         "author": ["Jane Doe", "John Roe"], "date": "2023-09-21"},
+        {"title": "Nulls", "text": BODY, "source": None, "author": None, "url": None},
+        {"title": "Odd\nlines", "text": BODY, "source": {"id": "x"}, "author": True, "url": ["https://a.example/1"]},
+    ]
+    out, err = hits(tmp_path, {"feed.jsonl": "".join(json.dumps(r) + "\n" for r in records)})
+    assert "kqa: skipped" not in err
+    one, two, three = out["feed.jsonl:1"], out["feed.jsonl:2"], out["feed.jsonl:3"]
+    assert (one["source"], one["author"]) == ("Reuters", "Jane Doe, John Roe")
+    assert (two["source"], two["author"], two["url"]) == ("feed", None, None)
+    assert (three["title"], three["source"], three["author"], three["url"]) == (
+        "Odd lines", "feed", None, "https://a.example/1")
