@@ -22,6 +22,11 @@ from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, sca
 __all__ = ["Article", "CorpusFileError", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
 
 FRONT_MATTER_KEYS = ("title", "source", "author", "date", "url")
+# Where exporters put the publication date when there is no `date` (Obsidian's web
+# clipper, Hugo, news APIs, scrapers). Not `created`/`updated`/`lastmod`: the day a note
+# was clipped or edited is not the news.
+DATE_KEYS = ("date", "published", "publishdate", "pubdate", "published_at", "publishedat",
+             "publish_date", "publication_date", "date_published", "datepublished")
 
 
 class CorpusFileError(Exception):
@@ -132,8 +137,13 @@ def _text_article(relpath: str, text: str, not_after: dt.date | None = None) -> 
         content_start=content_start,
         extra={k: v for k, v in meta.items() if k not in FRONT_MATTER_KEYS},
     )
-    _set_date(article, meta.get("date"), not_after)
+    _set_date(article, _publication_date(meta), not_after)
     return article
+
+
+def _publication_date(meta: dict[str, object]) -> object:
+    """The first of DATE_KEYS with a value (keys in lower case)."""
+    return next((meta[k] for k in DATE_KEYS if meta.get(k) not in (None, "")), None)
 
 
 def _set_date(article: Article, raw: object, not_after: dt.date | None = None) -> None:
@@ -198,5 +208,5 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
         author=opt("author"),
         url=opt("url"),
     )
-    _set_date(article, rec.get("date"), not_after)
+    _set_date(article, _publication_date({k.lower(): v for k, v in rec.items()}), not_after)
     return article

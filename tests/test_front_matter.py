@@ -85,3 +85,24 @@ def test_jsonl_nested_and_list_fields_are_text_not_python_reprs(tmp_path: Path) 
     assert (two["source"], two["author"], two["url"]) == ("feed", None, None)
     assert (three["title"], three["source"], three["author"], three["url"]) == (
         "Odd lines", "feed", None, "https://a.example/1")
+
+
+def test_publication_date_under_other_keys_is_the_date(tmp_path: Path) -> None:
+    later = "The talks are due to resume on 2 October 2023 in Brussels. "
+    records = [
+        {"title": "NewsAPI", "text": later + BODY, "publishedAt": "2023-09-21T14:03:00Z"},
+        {"title": "Scraper", "text": BODY, "published_at": "2023-09-21"},
+        {"title": "Clip date only", "text": BODY, "created": "2024-01-05"},
+    ]
+    files = {
+        "clipper.md": "---\ntitle: Web clip\npublished: 2023-09-21\ncreated: 2024-01-05\n---\n" + later + BODY,
+        "hugo.md": "---\ntitle: Hugo\npublishDate: 2023-09-21T08:00:00+04:00\nlastmod: 2024-02-01\n---\n" + BODY,
+        "both.md": "---\ntitle: Both\ndate: 2023-09-20\npublished: 2023-09-21\n---\n" + BODY,
+        "feed.jsonl": "".join(json.dumps(r) + "\n" for r in records),
+    }
+    out, _ = hits(tmp_path, files, "--since", "2023-09-20", "--until", "2023-09-21")
+    dated = {name: (h["date"], h["date_inferred"]) for name, h in out.items()}
+    assert dated == {
+        "clipper.md": ("2023-09-21", False), "hugo.md": ("2023-09-21", False), "both.md": ("2023-09-20", False),
+        "feed.jsonl:1": ("2023-09-21", False), "feed.jsonl:2": ("2023-09-21", False),
+    }
