@@ -91,10 +91,15 @@ def read_articles(src: SourceFile, problems: list[str] | None = None) -> list[Ar
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+|\s+#+\s*$")  # `# Title` in Markdown: the title is `Title`
 
 
+# a page's address or a byline ("By Jane Doe, Reuters") saved above the text: not what to cite as the title
+_NOT_A_HEADLINE = re.compile(r"\s*(<?(https?://|www\.)\S+>?\s*$|[Bb][Yy]\s+[A-Z][\w.'’-]*\s+[A-Z])")
+
+
 def _looks_like_headline(line: str, rest: str) -> bool:
     words = line.split()
     return (
         0 < len(words) <= 25
+        and not _NOT_A_HEADLINE.match(line)
         and len(line) <= 200
         and not line.rstrip().endswith((".", ",", ";", ":"))
         and (not rest or rest.startswith("\n") or not rest.strip())

@@ -106,3 +106,18 @@ def test_publication_date_under_other_keys_is_the_date(tmp_path: Path) -> None:
         "clipper.md": ("2023-09-21", False), "hugo.md": ("2023-09-21", False), "both.md": ("2023-09-20", False),
         "feed.jsonl:1": ("2023-09-21", False), "feed.jsonl:2": ("2023-09-21", False),
     }
+
+
+def test_a_url_or_byline_on_the_first_line_is_not_the_title(tmp_path: Path) -> None:
+    files = {
+        "armenia-closes-border.txt": "https://www.reuters.com/world/armenia-azerbaijan-2023-09-21/\n\n" + BODY,
+        "linked.md": "<https://example.com/a>\n\n" + BODY,
+        "moscow-talks.txt": "By Jane Doe and John Roe, Reuters\n\n" + BODY,
+        "by-the-numbers.txt": "By the numbers: a corridor in figures\n\n" + BODY,
+    }
+    out, _ = hits(tmp_path, files)
+    assert out["armenia-closes-border.txt"]["title"] == "Armenia closes border"
+    assert out["armenia-closes-border.txt"]["text"].startswith("https://www.reuters.com/")
+    assert out["linked.md"]["title"] == "Linked"
+    assert out["moscow-talks.txt"]["title"] == "Moscow talks"
+    assert out["by-the-numbers.txt"]["title"] == "By the numbers: a corridor in figures"
