@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kqa.analysis import fold
 from kqa.dates import infer_date, normalize_date
@@ -112,6 +113,23 @@ def _title_from_name(relpath: str) -> str:
     return words[:1].upper() + words[1:] if words else relpath
 
 
+def _address(source: str | None) -> str | None:
+    """A `source` that is the page's address (Obsidian's web clipper writes it so)."""
+    return source if source and re.match(r"https?://[^/\s]+", source) else None
+
+
+def _site(source: str | None) -> str | None:
+    """The source to cite: for an address, its site (`bloomberg.com`)."""
+    address = _address(source)
+    if address is None:
+        return source
+    try:
+        host = urlsplit(address).hostname or ""
+    except ValueError:  # "https://[broken"
+        return source
+    return host.removeprefix("www.") or source
+
+
 def _fallback_source(relpath: str) -> str:
     parent = Path(relpath).parent.as_posix()
     return parent if parent not in ("", ".") else Path(relpath).stem
@@ -135,10 +153,10 @@ def _text_article(relpath: str, text: str, not_after: dt.date | None = None) -> 
         id=str(Path(relpath).with_suffix("").as_posix()),
         relpath=relpath,
         title=title,
-        source=meta.get("source") or meta.get("author") or _fallback_source(relpath),
+        source=_site(meta.get("source")) or meta.get("author") or _fallback_source(relpath),
         body=body,
         author=meta.get("author") or None,
-        url=meta.get("url") or None,
+        url=meta.get("url") or _address(meta.get("source")),
         content_start=content_start,
         extra={k: v for k, v in meta.items() if k not in FRONT_MATTER_KEYS},
     )
@@ -208,10 +226,10 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
         relpath=relpath,
         line=lineno,
         title=opt("title") or body.strip().split("\n", 1)[0][:100],
-        source=opt("source") or opt("author") or _fallback_source(relpath),
+        source=_site(opt("source")) or opt("author") or _fallback_source(relpath),
         body=body,
         author=opt("author"),
-        url=opt("url"),
+        url=opt("url") or _address(opt("source")),
     )
     _set_date(article, _publication_date({k.lower(): v for k, v in rec.items()}), not_after)
     return article

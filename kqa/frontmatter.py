@@ -136,4 +136,7 @@ def _scalar(value: str) -> str:
         value = _ESCAPE.sub(_unescape, value[1:-1])
         # "\\ud83d\\ude00" (an emoji as JSON writes it) is one character; half of one cannot be stored
         value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return value.strip()
+    return _WIKI_LINK.sub(r"\1", value).strip()
+
+
+_WIKI_LINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]|]*)\]\]")  # [[Jane Doe]], [[Ivan Petrov|I. Petrov]]: a note app's link

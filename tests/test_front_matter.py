@@ -121,3 +121,15 @@ def test_a_url_or_byline_on_the_first_line_is_not_the_title(tmp_path: Path) -> N
     assert out["linked.md"]["title"] == "Linked"
     assert out["moscow-talks.txt"]["title"] == "Moscow talks"
     assert out["by-the-numbers.txt"]["title"] == "By the numbers: a corridor in figures"
+
+
+def test_obsidian_web_clipper_note(tmp_path: Path) -> None:
+    note = ('---\ntitle: "Putin’s Tilt on Flashpoint Region Exposes Rift With Ally Armenia"\n'
+            'source: "https://www.bloomberg.com/news/articles/2023-09-21/putin-s-tilt"\n'
+            'author:\n  - "[[Jane Doe]]"\n  - "[[Ivan Petrov|I. Petrov]]"\npublished: 2023-09-21\ncreated: 2024-01-05\n'
+            'description: "A week before Azerbaijan began..."\ntags:\n  - "clippings"\n---\n' + BODY)
+    out, err = hits(tmp_path, {"Putin’s Tilt.md": note}, "--source", "bloomberg")
+    h = out["Putin’s Tilt.md"]
+    assert (h["source"], h["url"], h["author"], h["date"]) == (
+        "bloomberg.com", "https://www.bloomberg.com/news/articles/2023-09-21/putin-s-tilt",
+        "Jane Doe, I. Petrov", "2023-09-21")
