@@ -31,6 +31,10 @@ _TEXT_DATES = [
     re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
 ]
 
+_SLASHED = re.compile(r"^\d{4}/\d{1,2}(?:/\d{1,2})?(?=$|[T ])")
+_WEEKDAY_BEFORE = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\d|[a-z])", re.I)
+_TIME_AFTER = re.compile(r",?\s+(?:at\s+)?\d{1,2}(?:(?:[:.]\d{2}){1,2}|\s*[ap]\.?m\b).*$", re.I)
+
 
 def normalize_date(value: object) -> str | None:
     """Canonical `YYYY[-MM[-DD]]` for a metadata value, or None if unreadable."""
@@ -41,10 +45,14 @@ def normalize_date(value: object) -> str | None:
     text = str(value).strip()
     if not text:
         return None
+    # 2023/09/21 (year first, so never ambiguous) reads as 2023-09-21
+    text = _SLASHED.sub(lambda m: m.group(0).replace("/", "-"), text)
     m = _ISO.match(text[:10]) if re.match(r"^\d{4}-\d\d-\d\d[T ]", text) else _ISO.match(text)
     if m:
         y, mo, d = m.group("y"), m.group("m"), m.group("d")
         return _checked(int(y), int(mo) if mo else None, int(d) if d else None)
+    # "Thu, 21 Sep 2023 14:03:00 +0000" (RSS), "September 21, 2023 at 2:03 PM EDT": the day written
+    text = _TIME_AFTER.sub("", _WEEKDAY_BEFORE.sub("", text))
     for pattern in _TEXT_DATES:
         m = pattern.fullmatch(text.strip(" ."))
         if m:

@@ -30,6 +30,15 @@ from kqa.dates import date_span, display_date, infer_date, normalize_date
         (2023, "2023"),
         (dt.date(2021, 1, 12), "2021-01-12"),
         (dt.datetime(2021, 1, 12, 8, 30), "2021-01-12"),
+        # as feeds, CMS exports and web clippers write them: the day written, never shifted
+        ("2023/09/21", "2023-09-21"),
+        ("2023/9", "2023-09"),
+        ("2023/09/21 23:30", "2023-09-21"),
+        ("Thu, 21 Sep 2023 23:30:00 -0500", "2023-09-21"),
+        ("Thursday, September 21, 2023 at 11:30 PM EDT", "2023-09-21"),
+        ("Sep 21, 2023, 10:03 AM", "2023-09-21"),
+        ("21 September 2023 14.03 BST", "2023-09-21"),
+        ("Sept. 21, 2023 2pm", "2023-09-21"),
     ],
 )
 def test_normalize_date_accepts_partial_and_written_dates(value: object, expected: str) -> None:
@@ -39,7 +48,8 @@ def test_normalize_date_accepts_partial_and_written_dates(value: object, expecte
 @pytest.mark.parametrize(
     "value",
     [None, "", "   ", "yesterday", "2023-13", "2023-02-30", "2023-11-31", "12/01/2021",
-     "21.11.2023", "Smarch 2023", "February 30, 2023", "23-11-2021"],
+     "21.11.2023", "Smarch 2023", "February 30, 2023", "23-11-2021", "09/21/2023", "21/09/2023",
+     "2023/21/09", "Thu, 30 Feb 2023 10:00", "Sun", "Thursday", "21 Sep 2023 and after"],
 )
 def test_normalize_date_rejects_unreadable_values(value: object) -> None:
     assert normalize_date(value) is None

@@ -133,3 +133,18 @@ def test_obsidian_web_clipper_note(tmp_path: Path) -> None:
     assert (h["source"], h["url"], h["author"], h["date"]) == (
         "bloomberg.com", "https://www.bloomberg.com/news/articles/2023-09-21/putin-s-tilt",
         "Jane Doe, I. Petrov", "2023-09-21")
+
+
+def test_feed_and_cms_date_forms_are_the_day_written(tmp_path: Path) -> None:
+    files = {
+        "rss.md": "---\ntitle: RSS\ndate: Thu, 21 Sep 2023 23:30:00 -0500\n---\n" + BODY,
+        "cms.md": "---\ntitle: CMS\ndate: 2023/09/21\n---\n" + BODY,
+        "web.md": "---\ntitle: Web\ndate: \"Thursday, September 21, 2023 at 11:30 PM EDT\"\n---\n" + BODY,
+        "us.md": "---\ntitle: US order\ndate: 09/21/2023\n---\n" + BODY,
+    }
+    out, err = hits(tmp_path, files, "--since", "2023-09-21", "--until", "2023-09-21")
+    assert {name: h["date"] for name, h in out.items()} == {
+        "rss.md": "2023-09-21", "cms.md": "2023-09-21", "web.md": "2023-09-21"}
+    skipped = [line for line in err.splitlines() if line.startswith("kqa: skipped")]
+    assert skipped == [f"kqa: skipped {tmp_path / 'articles' / 'us.md'}: unreadable date '09/21/2023' "
+                       "(use YYYY, YYYY-MM or YYYY-MM-DD)"]
