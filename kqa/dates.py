@@ -42,6 +42,8 @@ def normalize_date(value: object) -> str | None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.strftime("%Y-%m-%d")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 10_000:
+        return _unix_day(value)
     text = str(value).strip()
     if not text:
         return None
@@ -60,6 +62,15 @@ def normalize_date(value: object) -> str | None:
     m = re.fullmatch(_MONTH + r",?\s+(?P<year>\d{4})", text, re.I)
     if m:
         return _checked(int(m["year"]), MONTHS[m["month"].lower()], None)
+    return None
+
+
+def _unix_day(value: float) -> str | None:
+    """A JSON number that is a Unix time, in seconds or milliseconds, as its UTC day; only
+    2001-2099, so that 20230921 (a date written as a number) is not read as 1970."""
+    for scale in (1, 1000):
+        if 1e9 * scale <= value < 4.1e9 * scale:
+            return dt.datetime.fromtimestamp(value / scale, dt.timezone.utc).strftime("%Y-%m-%d")
     return None
 
 

@@ -148,3 +148,18 @@ def test_feed_and_cms_date_forms_are_the_day_written(tmp_path: Path) -> None:
     skipped = [line for line in err.splitlines() if line.startswith("kqa: skipped")]
     assert skipped == [f"kqa: skipped {tmp_path / 'articles' / 'us.md'}: unreadable date '09/21/2023' "
                        "(use YYYY, YYYY-MM or YYYY-MM-DD)"]
+
+
+def test_jsonl_unix_times_are_their_utc_day_other_numbers_refused(tmp_path: Path) -> None:
+    records = [
+        {"title": "Seconds", "text": BODY, "date": 1695304980},
+        {"title": "Milliseconds", "text": BODY, "date": 1695304980123},
+        {"title": "Float seconds", "text": BODY, "published_at": 1695340799.9},
+        {"title": "YYYYMMDD", "text": BODY, "date": 20230921},
+        {"title": "YYYYMMDDhhmm", "text": BODY, "date": 202309211403},
+    ]
+    out, err = hits(tmp_path, {"feed.jsonl": "".join(json.dumps(r) + "\n" for r in records)})
+    assert {name: h["date"] for name, h in out.items()} == {
+        "feed.jsonl:1": "2023-09-21", "feed.jsonl:2": "2023-09-21", "feed.jsonl:3": "2023-09-21"}
+    assert "feed.jsonl line 4: unreadable date 20230921 (" in err
+    assert "feed.jsonl line 5: unreadable date 202309211403 (" in err
