@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-MAX_LINES = 60
+MAX_LINES = 1000  # where to stop looking for the closing line (a long list of tags fits)
 
 
 class FrontMatterError(ValueError):

@@ -163,3 +163,11 @@ def test_jsonl_unix_times_are_their_utc_day_other_numbers_refused(tmp_path: Path
         "feed.jsonl:1": "2023-09-21", "feed.jsonl:2": "2023-09-21", "feed.jsonl:3": "2023-09-21"}
     assert "feed.jsonl line 4: unreadable date 20230921 (" in err
     assert "feed.jsonl line 5: unreadable date 202309211403 (" in err
+
+
+def test_a_long_front_matter_block_is_read(tmp_path: Path) -> None:
+    tags = "".join(f"  - tag{i}\n" for i in range(120))
+    out, err = hits(tmp_path, {"tagged.md": "---\ntitle: Many tags\ndate: 2023-09-21\ntags:\n" + tags + "---\n" + BODY,
+                               "open.md": "---\ntitle: Never closed\n" + BODY * 3})
+    assert out["tagged.md"]["title"] == "Many tags" and "tag1" not in out["tagged.md"]["text"]
+    assert f"{tmp_path / 'articles' / 'open.md'}: malformed front matter (no closing '---')" in err
