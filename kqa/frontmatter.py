@@ -104,12 +104,13 @@ def _value(value: str, block: list[str]) -> str:
 
     if block:
         value = " ".join([value, *block])
-    if value.startswith("[") and value.endswith("]") and not value.startswith("[["):
-        return _join(m.group(1) for m in _FLOW_ITEM.finditer(value[1:-1]))
+    if value.startswith("[") and value.endswith("]") and not re.search(r"[][]", _QUOTED.sub("", value[1:-1])):
+        return _join(m.group(1) for m in _FLOW_ITEM.finditer(value[1:-1]))  # [a, "b, c"]: not [x] y [z]
     return _scalar(value)
 
 
-_FLOW_ITEM = re.compile(r"\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^,]+)")
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
+_FLOW_ITEM = re.compile(r"\s*(" + _QUOTED.pattern + r"|[^,]+)")
 
 
 def _join(items) -> str:

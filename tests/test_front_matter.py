@@ -171,3 +171,10 @@ def test_a_long_front_matter_block_is_read(tmp_path: Path) -> None:
                                "open.md": "---\ntitle: Never closed\n" + BODY * 3})
     assert out["tagged.md"]["title"] == "Many tags" and "tag1" not in out["tagged.md"]["text"]
     assert f"{tmp_path / 'articles' / 'open.md'}: malformed front matter (no closing '---')" in err
+
+
+def test_brackets_in_a_title_are_not_a_list(tmp_path: Path) -> None:
+    out, _ = hits(tmp_path, {"video.md": "---\ntitle: [Video] Armenia closes the border [Updated]\n---\n" + BODY,
+                             "wiki.md": "---\nauthor: [[Jane Doe]]\n---\n" + BODY})
+    assert out["video.md"]["title"] == "[Video] Armenia closes the border [Updated]"
+    assert out["wiki.md"]["author"] == "Jane Doe"
