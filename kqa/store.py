@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 FORMAT_VERSION = 2
-PASSAGES_VERSION = 14  # bump when articles are read or split differently (titles, dates, passages): indexes are rebuilt
+PASSAGES_VERSION = 4  # bump when articles are read or split differently (titles, dates, passages): indexes are rebuilt
 CURRENT = "current"
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2
