@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 MAX_LINES = 1000  # where to stop looking for the closing line (a long list of tags fits)
 
@@ -113,7 +114,7 @@ _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
 _FLOW_ITEM = re.compile(r"\s*(" + _QUOTED.pattern + r"|[^,]+)")
 
 
-def _join(items) -> str:
+def _join(items: Iterable[str]) -> str:
     return ", ".join(v for v in (_scalar(item.strip()) for item in items) if v)
 
 
