@@ -190,3 +190,111 @@ async def test_filter_bar_keys_show_whole_or_not_at_all(bundled_copy: Path, tmp_
             assert "ctrl+l" not in bar or bar.endswith("ctrl+l clears · ctrl+f edits"), (width, bar)
             if width in (110, 150):  # too narrow for both; room for both
                 assert (width == 150) == ("ctrl+l" in bar), (width, bar)
+
+
+def shown_whole(app: object, widget: object) -> bool:
+    """The widget is drawn whole: not scrolled out of its container, not under another."""
+    from textual.errors import NoWidget
+
+    try:
+        geometry = app.screen.find_widget(widget)  # type: ignore[attr-defined]
+    except NoWidget:  # not drawn at all (scrolled away or no room)
+        return False
+    top = app.screen.get_widget_at(geometry.region.x, geometry.region.y)[0]  # type: ignore[attr-defined]
+    return geometry.region.intersection(geometry.clip) == geometry.region and top is widget
+
+
+FORM_SIZES = [(40, 8), (40, 10), (40, 12), (60, 15), (80, 24)]
+
+
+@pytest.mark.parametrize("size", FORM_SIZES)
+async def test_filter_form_on_a_short_terminal_reaches_every_field(
+    bundled_copy: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from textual.widgets import Input
+
+    from kqa.search import Filters
+    from kqa.tui.screens import FilterScreen
+
+    width, height = size
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FilterScreen)
+        box = form.query_one("#filter-box").region
+        assert box.y >= 0 and box.bottom <= height - 1  # the whole outline, above the footer
+        lines = screen_text(app).splitlines()
+        assert lines[box.y][box.x:].startswith("╭─ Filters") and lines[box.bottom - 1][box.x:].startswith("╰")
+        assert "enter applies" in lines[box.bottom - 1]  # the way to apply is on screen
+        assert lines[-1].split()[:2] == ["esc", "Cancel"]
+        typed = ("reuters", "2021", "2024-12", "7")
+        for n, value in enumerate(typed):
+            if n:
+                await pilot.press("tab")
+            await pilot.press("ctrl+u", *value)
+            await pilot.pause()
+            field = app.focused
+            assert isinstance(field, Input) and field.value == value
+            assert shown_whole(app, field), (size, field.id)  # the field being typed in is in view
+            row = screen_text(app).splitlines()[field.region.y]
+            assert value in row, (size, row)
+        await pilot.press("tab")  # round again to the first field, which comes back into view
+        await pilot.pause()
+        assert app.focused is form.query_one("#f-source") and shown_whole(app, app.focused)
+        await pilot.press("tab", "tab", "tab", "ctrl+u", "0", "enter")  # the last field wrong: the form stays
+        await pilot.pause()
+        assert app.screen is form and app.focused is form.query_one("#f-top")
+        error = form.query_one("#filter-error")
+        assert shown_whole(app, error) and shown_whole(app, app.focused)  # the error and the field to fix
+        assert "choose between 1 and 200" in " ".join(screen_text(app).replace("│", " ").split())
+        await pilot.press("ctrl+u", "7", "enter")
+        await settle(app, pilot)
+        assert app.screen is not form
+        assert app.filters == Filters("reuters", "2021", "2024-12") and app.top == 7
+        await pilot.press("ctrl+f")  # and escape still cancels
+        await pilot.pause()
+        assert isinstance(app.screen, FilterScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FilterScreen) and app.top == 7
+
+
+@pytest.mark.parametrize("size", [(40, 8), (40, 10)])
+async def test_help_on_the_smallest_terminals_scrolls_to_its_last_key(
+    bundled_copy: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("f1")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box").region
+        lines = screen_text(app).splitlines()
+        assert lines[box.y][box.x:].startswith("╭─ kqa keys") and "escape closes" in lines[box.bottom - 1]
+        await pilot.press("end")
+        await pilot.pause()
+        assert "ctrl+q" in screen_text(app)
+        assert screen_text(app).splitlines()[-1].split() == ["esc", "Close", "^q", "Quit"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_filter_form_shrunk_while_open_keeps_the_field_in_view(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("ctrl+f", "tab", "tab", "tab", "ctrl+u", "9")
+        await pilot.pause()
+        for size in ((40, 10), (40, 8), (60, 20)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            box = app.screen.query_one("#filter-box").region
+            assert box.bottom <= size[1] - 1 and "enter applies" in screen_text(app).splitlines()[box.bottom - 1]
+            assert app.focused is app.screen.query_one("#f-top") and shown_whole(app, app.focused), size
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.top == 9
+

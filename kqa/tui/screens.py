@@ -75,6 +75,16 @@ class FilterChoice:
     top: int
 
 
+class _Fields(VerticalScroll, can_focus=False):
+    """The filter form's fields; when their rows change (a resize, an error
+    shown below them) the focused field is scrolled back into view."""
+
+    def on_resize(self) -> None:
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            focused.scroll_visible(animate=False)
+
+
 class FilterScreen(ModalScreen[FilterChoice | None]):
     """Source, date range and result count; enter applies, escape cancels.
 
@@ -82,6 +92,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
     form stays open, so a typo never loses the rest of what was typed.
     """
 
+    VERTICAL_BREAKPOINTS = [(0, "-cramped"), (16, "-roomy")]  # the spaced-out form needs 16 rows (kqa.tcss)
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="filters.cancel"),
         Binding("f1", "app.help", "Help", id="filters.help"),  # the app's keys: restated for the footer
@@ -98,7 +109,9 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
         with Vertical(id="filter-box") as box:
             box.border_title = "Filters"
             box.border_subtitle = "enter applies · escape cancels"
-            with Grid(id="filter-grid"):
+            # The fields scroll inside the outline on a terminal too short for all of
+            # them (Textual brings the focused one into view); the error stays below.
+            with _Fields(id="filter-fields"), Grid(id="filter-grid"):
                 yield Label("Source contains")
                 yield Input(f.source or "", placeholder="e.g. Reuters", id="f-source", compact=True)
                 yield Label("Since")
@@ -123,6 +136,7 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
                 raise KqaError("results: choose between 1 and 200")
         except KqaError as exc:
             error.update(str(exc).replace("--", ""))
+            error.display = True  # it takes rows from the fields: _Fields keeps the focused one in view
             return
         self.dismiss(FilterChoice(filters, top))
 
