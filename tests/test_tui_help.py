@@ -298,3 +298,21 @@ async def test_filter_form_shrunk_while_open_keeps_the_field_in_view(bundled_cop
         await pilot.pause()
         assert app.top == 9
 
+
+@pytest.mark.parametrize("size", [(40, 8), (40, 10)])
+async def test_command_palette_on_a_short_terminal_shows_what_it_finds(
+    bundled_copy: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from kqa.tui.screens import FilterScreen
+
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("ctrl+p", *"filters")
+        await pilot.pause(0.3)  # the palette searches in the background
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert any(line.strip() == "Filters" for line in lines), lines  # the command found, under the search box
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterScreen)
