@@ -14,9 +14,9 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-import kqa
 from kqa import __version__
 from kqa.errors import ExitCode, KqaError
+from kqa.interrupts import SIGNALLED, Terminated, report
 
 if TYPE_CHECKING:
     from kqa.search import Hit
@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if sys.stderr is not None:
             _say("error: stdout is closed")
         return int(ExitCode.ERROR)
-    _SIGNALLED.clear()
+    SIGNALLED.clear()
     try:
         args = build_parser().parse_args(argv)
         if debug:
@@ -114,10 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             kqa.indexer.SHOW_FILE_ERRORS = True
         code = _dispatch(args)
-        return _signalled() if _SIGNALLED else int(code)  # a signal whose exception some library caught
+        return report() if SIGNALLED else int(code)  # a signal whose exception some library caught
     except KqaError as exc:
-        if _SIGNALLED:
-            return _signalled()
+        if SIGNALLED:
+            return report()
         if debug:
             traceback.print_exc()  # the traceback, but the documented exit code
         _say(f"error: {exc}")
@@ -125,25 +125,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("interrupted")
         return int(ExitCode.INTERRUPTED)
-    except _Terminated:
+    except Terminated:
         _say("terminated")
         return int(ExitCode.TERMINATED)
     except BrokenPipeError:
         _silence_stdout()  # the reader (e.g. `head`) has what it wanted
         return int(ExitCode.OK)
     except Exception as exc:  # last resort: one line, not a traceback
-        if _SIGNALLED:  # e.g. Ctrl-C while numpy's C code imported a module: an ImportError
-            return _signalled()
+        if SIGNALLED:  # e.g. Ctrl-C while numpy's C code imported a module: an ImportError
+            return report()
         if debug:
             traceback.print_exc()
         _say(f"error: unexpected {exc.__class__.__name__}: {exc} (run with --debug for details)")
         return int(ExitCode.ERROR)
-
-
-def _signalled() -> int:
-    ending = _SIGNALLED[0]
-    _say(ending)
-    return int(ExitCode.INTERRUPTED if ending == "interrupted" else ExitCode.TERMINATED)
 
 
 def _say(message: str) -> None:
@@ -206,75 +200,13 @@ def _settle_options(args: argparse.Namespace) -> None:
         args.info_format = args.info_format or "text"
 
 
-class _Terminated(BaseException):
-    """SIGTERM as an exception, so a build in progress removes its half-written
-    generation as it does for Ctrl-C (BaseException: no `except Exception` eats it)."""
-
-
-_SIGNALLED: list[str] = []
-"""'interrupted' or 'terminated' for each SIGINT or SIGTERM main() received:
-C code (an extension module being imported, dataclass set-up) can turn the
-exception into another one, and main() still reports the signal."""
-
-
-def _on_sigint(_signum: int, _frame: object) -> None:
-    _SIGNALLED.append("interrupted")
-    raise KeyboardInterrupt
-
-
-def _on_sigterm(_signum: int, _frame: object) -> None:
-    _SIGNALLED.append("terminated")
-    raise _Terminated
-
-
-def _end_on_lost_signal(unraisable: Any) -> None:
-    """sys.unraisablehook while the `kqa` command answers or indexes. A signal
-    that arrives in code Python cannot raise out of (a weakref callback of the
-    import system) would be printed as 'Exception ignored ... Traceback' and
-    lost: end as the start-up guard does instead. A build stopped there leaves
-    its unfinished generation, which the next build removes (kqa.store)."""
-    if _SIGNALLED and isinstance(unraisable.exc_value, (KeyboardInterrupt, _Terminated)):
-        code = _signalled()
-        try:
-            sys.stdout.flush()
-        except BaseException:  # noqa: BLE001 - a closed pipe, or a flush this signal interrupted
-            pass
-        os._exit(code)
-    sys.__unraisablehook__(unraisable)
-
-
 def _dispatch(args: argparse.Namespace) -> ExitCode:
     _settle_options(args)
-    import signal
-    import threading
+    from kqa.interrupts import handled
 
-    # Up to here, and again from the return below, the `kqa` command's start-up
-    # guard (kqa/__init__.py) ends the process on Ctrl-C or SIGTERM with the
-    # message main() would print. In between Ctrl-C is a KeyboardInterrupt and
-    # SIGTERM a _Terminated, so an index build removes its half-written
-    # generation before main() reports them.
     tui = args.command == "tui" or (args.command is None and args.question is None)
-    if threading.current_thread() is not threading.main_thread():  # main() called from a thread
+    with handled(tui):
         return _cmd_tui(args) if tui else _run(args)
-    previous: dict[int, Any] = {}
-    if tui:  # Textual restores the terminal on its own terms, with Python's handlers
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            if (python := kqa.guarded_default(signum)) is not None:
-                previous[signum] = signal.signal(signum, python)
-    else:
-        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _on_sigterm)
-        sigint = signal.getsignal(signal.SIGINT)
-        if sigint is signal.default_int_handler or kqa.guarded_default(signal.SIGINT) is not None:
-            previous[signal.SIGINT] = signal.signal(signal.SIGINT, _on_sigint)  # not a caller's own handler
-    hook = sys.unraisablehook
-    if kqa.is_command() and not tui:
-        sys.unraisablehook = _end_on_lost_signal
-    try:
-        return _cmd_tui(args) if tui else _run(args)
-    finally:
-        sys.unraisablehook = hook
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)  # callers of main() get theirs back
 
 
 def _run(args: argparse.Namespace) -> ExitCode:
