@@ -137,6 +137,20 @@ def test_scan_finds_txt_md_jsonl_recursively_sorted_and_skips_hidden(tmp_path: P
                      "sub/inner/deep.txt"]
 
 
+def test_scan_paths_are_the_corpus_path_joined_with_the_posix_relpath(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text("Title\n\nText.\n", "utf-8")
+    (tmp_path / "top.md").write_text("Text.\n", "utf-8")
+    (tmp_path / "caf\u00e9.txt").write_text("Text.\n", "utf-8")
+    for root in (tmp_path, tmp_path / "." / "a" / ".."):
+        found = list(scan(root))
+        assert [f.relpath for f in found] == ["caf\u00e9.txt", "top.md", "a/b/x.txt"]
+        for f in found:
+            assert isinstance(f.path, Path)
+            assert f.path == Path(root, f.relpath)
+            assert f.path.read_bytes() == (tmp_path / f.relpath).read_bytes()
+
+
 def test_scan_signature_tracks_size_mtime_and_ctime(tmp_path: Path) -> None:
     path = write(tmp_path, "a.txt", "hello")
     os.utime(path, ns=(1_000_000_000, 2_000_000_000))
