@@ -11,8 +11,9 @@ Everything is measured in one run, so ratios are comparable on a noisy machine.
    `python -X importtime -m kqa -q ...` shows whether nltk or textual were
    imported (neither should be: the index's stems map covers the question) and
    the slowest imports. If `kqa.tui.launch` exists, the TUI start-up is the time
-   from process start until the first `pilot.pause()` of a headless
-   `app.run_test()` returns.
+   from process start until a headless `app.run_test()` is interactive (its
+   first `pilot.pause()` returns), and until the app shows its first answer
+   (index opened, one question asked).
 2. BBC scale: a temporary copy of the BBC News corpus (2,225 articles, one
    non-UTF-8 file kqa must skip; the shared copy is never touched) is indexed
    with `open_index`: build time, counts, size on disk, a no-change open, and a
@@ -54,18 +55,25 @@ REF = "kqa BM25 scoring + top-5 only"
 BIN = Path(sys.executable).parent
 WORK = Path(tempfile.gettempdir()) / f"kqa-speed-{os.getpid()}"  # cwd and XDG dirs of every child
 TUI_RUNNER = r"""
-import asyncio, sys
+import asyncio, sys, time
+T0 = float(sys.argv[1])
 import kqa.tui.launch as launch
 from kqa.cli import build_parser
-names = ("app_from_args", "build_app", "make_app", "create_app")
-factory = next((getattr(launch, n) for n in names if hasattr(launch, n)), None)
-if factory is None:
-    print("NOFACTORY", flush=True); sys.exit(0)
-app = factory(build_parser().parse_args(["tui"]))
+app = launch.app_from_args(build_parser().parse_args(["tui"]))
 async def main():
-    async with app.run_test() as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        print("READY", flush=True)
+        ready = time.time() - T0
+        box = app.query_one("#question")
+        box.focus()
+        box.value = "Who hosted the January 11 meeting in Moscow?"
+        await pilot.press("enter")
+        deadline = time.time() + 120
+        while app._answer is None and time.time() < deadline:
+            await pilot.pause(0.005)
+        answered = time.time() - T0
+        hits = len(app._answer.hits) if app._answer else 0
+        print(f"READY {ready:.4f} {answered:.4f} {hits}", flush=True)
 asyncio.run(main())
 """
 BATCH_RUNNER = r"""
@@ -105,9 +113,11 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
 
 
 def child_env() -> dict[str, str]:
-    """No KQA_/PYTHON* variables; XDG dirs in WORK (the TUI's history stays out of ~)."""
+    """No KQA_/PYTHON* variables; XDG dirs under WORK (the TUI's history stays out
+    of ~). Not WORK itself: a `kqa` folder there (kqa's own data folder) would be
+    imported as the kqa package by `python -c` children, whose cwd is WORK."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KQA_", "PYTHON"))}
-    return env | {f"XDG_{d}_HOME": str(WORK) for d in ("DATA", "CACHE", "CONFIG")}
+    return env | {f"XDG_{d}_HOME": str(WORK / "xdg" / d.lower()) for d in ("DATA", "CACHE", "CONFIG", "STATE")}
 
 
 def run(cmd: Sequence[str], **kw: object) -> subprocess.CompletedProcess[str]:
@@ -167,27 +177,28 @@ def imports_on_path() -> str:
 
 
 def tui_startup(runs: int) -> str:
-    """Process start until the TUI is interactive (headless), if the TUI exists."""
-    label = "TUI start-up (process start to first `pilot.pause()`, headless)"
+    """Process start until the TUI is interactive, and until it shows its
+    first answer (the index opened, one question asked), headless."""
+    label = "TUI start-up (process start to interactive / to the first answer, headless)"
     try:
         if importlib.util.find_spec("kqa.tui.launch") is None:
             raise ImportError
     except ImportError:
         return f"{label}: n/a (kqa.tui.launch not importable)\n"
-    times: list[float] = []
+    ready: list[float] = []
+    answered: list[float] = []
     for i in range(runs + 1):
-        start = time.perf_counter()
-        with subprocess.Popen([sys.executable, "-c", TUI_RUNNER], cwd=WORK, env=child_env(), text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
-            first = proc.stdout.readline().strip() if proc.stdout else ""
-            elapsed = time.perf_counter() - start
-            _, err = proc.communicate(timeout=60)
-        if first != "READY":
-            why = "no app factory in kqa.tui.launch" if first == "NOFACTORY" else (err.strip().splitlines() or ["?"])[-1]
-            return f"{label}: n/a ({why})\n"
-        if i:  # run 0 is the warm-up
-            times.append(elapsed)
-    return f"{label}: median **{ms(statistics.median(times))}**, min {ms(min(times))}; {runs} runs.\n"
+        with subprocess.Popen([sys.executable, "-c", TUI_RUNNER, repr(time.time())], cwd=WORK, env=child_env(),
+                              text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+            out, err = proc.communicate(timeout=180)
+        fields = out.split()
+        if len(fields) != 4 or fields[0] != "READY" or fields[3] == "0":
+            return f"{label}: n/a ({(err.strip().splitlines() or [out.strip() or '?'])[-1]})\n"
+        if i:  # run 0 is the warm-up (and builds the index if needed)
+            ready.append(float(fields[1]))
+            answered.append(float(fields[2]))
+    return (f"{label}: median **{ms(statistics.median(ready))}** / **{ms(statistics.median(answered))}**, "
+            f"min {ms(min(ready))} / {ms(min(answered))}; {runs} runs.\n")
 
 
 # --------------------------------------------------------------------------- BBC scale

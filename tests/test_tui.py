@@ -358,6 +358,19 @@ async def test_ranking_option_reaches_the_app_searcher(bundled_copy: Path, tmp_p
         assert hits and all(h.score == h.bm25 for h in hits)
 
 
+async def test_app_from_unsettled_parser_options_ranks_by_default(bundled_copy: Path, tmp_path: Path) -> None:
+    """Options straight from the parser (`ranking` is None there) open the
+    index with the default ranking instead of failing: benchmarks/speed.py builds
+    the app this way, and timed an app whose index had failed to open."""
+    from kqa.cli import build_parser
+    from kqa.tui.launch import app_from_args
+
+    app = app_from_args(build_parser().parse_args(["--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "tui"]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.searcher is not None and any(app.searcher.rerank.weights())
+
+
 async def test_editing_a_recalled_question_starts_a_new_walk(bundled_copy: Path, tmp_path: Path) -> None:
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -51,7 +51,8 @@ def app_from_args(args: argparse.Namespace) -> KqaApp:
     where = Location.resolve(getattr(args, "corpus", None), getattr(args, "index", None))
     filters = Filters.parse(getattr(args, "source", None), getattr(args, "since", None), getattr(args, "until", None))
     top = getattr(args, "top", 5) or 5
-    return create_app(where, filters=filters, top=max(1, top), ranking=getattr(args, "ranking", "rerank"))
+    ranking = getattr(args, "ranking", None) or "rerank"  # None when the parser's options were not settled
+    return create_app(where, filters=filters, top=max(1, top), ranking=ranking)
 
 
 def run(args: argparse.Namespace) -> int:
