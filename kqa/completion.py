@@ -17,6 +17,9 @@ SHELLS = ("bash", "zsh")
 # number, a date) get no completion rather than file names.
 _FOLDER_METAVARS = {"DIR"}
 EMPTY = '""'  # the `case` pattern for "no subcommand yet"
+# Before a file or folder list: split compgen's output at line ends only, so that
+# "my articles" is one candidate (word lists for -W keep the default IFS).
+_LINES = "local IFS=$'\\n';"
 
 
 def _options(parser: argparse.ArgumentParser, refused: Sequence[str] = ()) -> list[argparse.Action]:
@@ -46,7 +49,7 @@ def _value_cases(command: str, parser: argparse.ArgumentParser, refused: Sequenc
             words = " ".join(str(c) for c in action.choices)
             body = f'COMPREPLY=($(compgen -W {shlex.quote(words)} -- "$cur"))'
         elif action.metavar in _FOLDER_METAVARS:
-            body = '_kqa_filenames; COMPREPLY=($(compgen -d -- "$cur"))'
+            body = f'_kqa_filenames; {_LINES} COMPREPLY=($(compgen -d -- "$cur"))'
         else:
             body = "COMPREPLY=()"
         cases.append(f"        {pattern}) {body}; return ;;")
@@ -100,7 +103,7 @@ _kqa() {{
     elif [[ -z "$cmd" ]]; then
         COMPREPLY=($(compgen -W {shlex.quote(names)} -- "$cur"))
     elif [[ "$cmd" == eval ]]; then
-        _kqa_filenames
+        _kqa_filenames; {_LINES}
         COMPREPLY=($(compgen -f -X '!*.jsonl' -- "$cur") $(compgen -d -- "$cur"))
     elif [[ "$cmd" == completion ]]; then
         COMPREPLY=($(compgen -W {shlex.quote(" ".join(SHELLS))} -- "$cur"))

@@ -62,6 +62,15 @@ def test_folders_and_question_files(complete, tmp_path: Path) -> None:
     assert sorted(complete("kqa", "eval", "", cwd=tmp_path)) == ["articles", "questions.jsonl"]
 
 
+def test_names_with_spaces_are_one_candidate(complete, tmp_path: Path) -> None:
+    (tmp_path / "my articles").mkdir()
+    (tmp_path / "my questions.jsonl").write_text("{}")
+    assert complete("kqa", "--corpus", "my", cwd=tmp_path) == ["my articles"]
+    assert complete("kqa", "--index", "=", "my", cwd=tmp_path) == ["my articles"]
+    assert sorted(complete("kqa", "eval", "my", cwd=tmp_path)) == ["my articles", "my questions.jsonl"]
+    assert complete("kqa", "--fo") == ["--format"]  # word lists still split at spaces
+
+
 def test_zsh_script_uses_the_same_function() -> None:
     result = run_kqa("completion", "zsh")
     assert result.returncode == 0
