@@ -65,6 +65,11 @@ def as_text(value: object) -> str:
 
 _BLOCK_SCALAR = re.compile(r"^[|>][+-]?\d*$")  # `title: >` / `|-`: the value is on the indented lines below
 _SUBKEY = re.compile(r"^[\w-]+:(\s|$)")
+_ITEM = re.compile(r"-(\s|$)")  # `- Jane Doe`: a list item
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def _yaml(lines: list[str], first_lineno: int) -> dict[str, str]:
@@ -79,27 +84,32 @@ def _yaml(lines: list[str], first_lineno: int) -> dict[str, str]:
         if not sep or not key.strip():
             raise FrontMatterError(f"malformed front matter (line {n}: expected 'key: value')")
         value = value.strip()
+        indent = _indent(line)
+        # a plain value cannot go on with `key: value` (YAML refuses it): that is the next key, indented
+        plain = bool(value) and not (_BLOCK_SCALAR.match(value) or value[0] in "\"'[{")
         block: list[str] = []
-        while i < len(lines):  # the key's value goes on while lines are indented (or list items)
+        while i < len(lines):  # the key's value goes on over deeper lines (or list items below it)
             nxt = lines[i]
-            if nxt.strip() and not (nxt[:1] in " \t" or (not value and re.match(r"-(\s|$)", nxt))):
-                break
             if nxt.strip() and not nxt.lstrip().startswith("#"):
-                block.append(nxt.strip())
+                deeper = _indent(nxt) > indent and not (plain and _SUBKEY.match(nxt.strip()))
+                if not (deeper or (not value and _indent(nxt) == indent and _ITEM.match(nxt.strip()))):
+                    break
+                block.append(nxt.rstrip())  # its indentation kept for a nested mapping
             i += 1
         meta[key.strip().lower()] = _value(value, block)
     return meta
 
 
-def _value(value: str, block: list[str]) -> str:
+def _value(value: str, lines: list[str]) -> str:
+    block = [line.strip() for line in lines]
     if _BLOCK_SCALAR.match(value):
         return " ".join(block)
     if not value and block:
-        if re.match(r"-(\s|$)", block[0]):  # a list: `- Jane Doe` lines
-            return _join(line[1:].strip() for line in block if re.match(r"-(\s|$)", line))
+        if _ITEM.match(block[0]):  # a list: `- Jane Doe` lines
+            return _join(line[1:].strip() for line in block if _ITEM.match(line))
         if _SUBKEY.match(block[0]):  # a nested mapping: only its name means something here
             try:
-                return _yaml(block, first_lineno=0).get("name", "")
+                return _yaml(lines, first_lineno=0).get("name", "")
             except FrontMatterError:
                 return ""
 

@@ -178,3 +178,16 @@ def test_brackets_in_a_title_are_not_a_list(tmp_path: Path) -> None:
                              "wiki.md": "---\nauthor: [[Jane Doe]]\n---\n" + BODY})
     assert out["video.md"]["title"] == "[Video] Armenia closes the border [Updated]"
     assert out["wiki.md"]["author"] == "Jane Doe"
+
+
+def test_indented_keys_are_keys_not_part_of_the_value_above(tmp_path: Path) -> None:
+    # every key indented alike (or one by mistake): each is still its own key, as before lists were read
+    files = {
+        "indented.md": "---\n  title: Indented keys\n  date: 2023-09-21\n  source: Reuters\n---\n" + BODY,
+        "stray.md": "---\ntitle: One stray indent\n date: 2023-09-22\n---\n" + BODY,
+    }
+    out, err = hits(tmp_path, files)
+    assert "kqa: skipped" not in err
+    assert (out["indented.md"]["title"], out["indented.md"]["date"], out["indented.md"]["source"]) == (
+        "Indented keys", "2023-09-21", "Reuters")
+    assert (out["stray.md"]["title"], out["stray.md"]["date"]) == ("One stray indent", "2023-09-22")
