@@ -72,6 +72,26 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
+def _items(lines: list[str]) -> Iterable[str]:
+    """A list's items as text: a plain item with the lines it goes on over, a
+    mapping (`- name: Jane Doe` and the keys under it) by its name."""
+    items: list[list[str]] = []
+    column = _indent(lines[0])  # deeper `- ` lines belong to an item (`roles:` under `- name: ...`)
+    for line in lines:
+        if _ITEM.match(line.strip()) and _indent(line) <= column:
+            items.append([line.replace("-", " ", 1)])  # the item's keys keep their columns
+        elif items:
+            items[-1].append(line)
+    for item in items:
+        if _SUBKEY.match(item[0].strip()):
+            try:
+                yield _yaml(item, first_lineno=0).get("name", "")
+            except FrontMatterError:
+                pass
+        else:
+            yield _scalar(" ".join(line.strip() for line in item))
+
+
 def _yaml(lines: list[str], first_lineno: int) -> dict[str, str]:
     meta: dict[str, str] = {}
     i = 0
@@ -106,7 +126,7 @@ def _value(value: str, lines: list[str]) -> str:
         return " ".join(block)
     if not value and block:
         if _ITEM.match(block[0]):  # a list: `- Jane Doe` lines
-            return _join(line[1:].strip() for line in block if _ITEM.match(line))
+            return ", ".join(v for v in _items(lines) if v)
         if _SUBKEY.match(block[0]):  # a nested mapping: only its name means something here
             try:
                 return _yaml(lines, first_lineno=0).get("name", "")

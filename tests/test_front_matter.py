@@ -180,6 +180,17 @@ def test_brackets_in_a_title_are_not_a_list(tmp_path: Path) -> None:
     assert out["wiki.md"]["author"] == "Jane Doe"
 
 
+def test_a_list_of_people_written_as_mappings_is_their_names(tmp_path: Path) -> None:
+    # `authors:` as Hugo themes and scrapers write it: each item a mapping; its name is the author
+    files = {
+        "people.md": "---\ntitle: People\nauthor:\n  - name: Jane Doe\n    url: https://example.com/jane\n"
+                     "  - email: j@example.com\n    name: John Roe\ndate: 2023-09-21\n---\n" + BODY,
+    }
+    out, err = hits(tmp_path, files)
+    assert "kqa: skipped" not in err
+    assert (out["people.md"]["author"], out["people.md"]["source"]) == ("Jane Doe, John Roe", "Jane Doe, John Roe")
+
+
 def test_indented_keys_are_keys_not_part_of_the_value_above(tmp_path: Path) -> None:
     # every key indented alike (or one by mistake): each is still its own key, as before lists were read
     files = {
