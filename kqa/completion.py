@@ -16,6 +16,11 @@ SHELLS = ("bash", "zsh")
 # Option values that are folders, by metavar; other free values (a question, a
 # number, a date) get no completion rather than file names.
 _FOLDER_METAVARS = {"DIR"}
+# zsh: compinit only when the user's setup has not run it (it is slow and rewrites ~/.zcompdump)
+ZSH_PRELUDE = """\
+(( $+functions[compdef] )) || { autoload -U +X compinit && compinit; }
+autoload -U +X bashcompinit && bashcompinit
+"""
 EMPTY = '""'  # the `case` pattern for "no subcommand yet"
 # Before a file or folder list: split compgen's output at line ends only, so that
 # "my articles" is one candidate (word lists for -W keep the default IFS).
@@ -118,5 +123,5 @@ def script(parser: argparse.ArgumentParser, shell: str,
     """The completion script for `shell` (one of SHELLS)."""
     text = bash_script(parser, refused or {})
     if shell == "zsh":
-        return "autoload -U +X compinit && compinit -C\nautoload -U +X bashcompinit && bashcompinit\n" + text
+        return ZSH_PRELUDE + text
     return text
