@@ -318,14 +318,18 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     where, searcher = _open(args)
     ix = searcher.index
     m = ix.manifest
-    skipped = {rel: s["skipped"] for rel, s in m["sources"].items() if "skipped" in s}
+    try:
+        ix.sources  # read on demand, so checked only now
+    except store.IndexInvalid as exc:
+        raise KqaError(f"index at {where.index} is unusable ({exc}); `kqa index --rebuild` rebuilds it") from None
+    skipped = {rel: s["skipped"] for rel, s in ix.sources.items() if "skipped" in s}
     skipped.update(m.get("unreachable", {}))
-    bad_records = {rel: s["problems"] for rel, s in m["sources"].items() if s.get("problems")}
+    bad_records = {rel: s["problems"] for rel, s in ix.sources.items() if s.get("problems")}
     info = {
         "corpus": str(where.corpus),
         "articles": m["counts"]["articles"],
         "passages": m["counts"]["passages"],
-        "files": len(m["sources"]),
+        "files": len(ix.sources),
         "skipped": skipped,
         "bad_records": bad_records,
         "index": str(where.index),

@@ -33,6 +33,16 @@ class Index:
     stems: dict[str, str]
     arrays: dict[str, np.ndarray] = field(repr=False)
     bodies: mmap.mmap | bytes = field(repr=False, default=b"")
+    sources_file: mmap.mmap | bytes = field(repr=False, default=b"")
+
+    @cached_property
+    def sources(self) -> dict[str, dict[str, Any]]:
+        """Per corpus file: signature, content digest, why it was skipped.
+        Parsed on first use: a question on an unchanged folder never needs it."""
+        sources = store.load_lazy_json(self.sources_file, "sources.json", self.manifest)
+        if not store.well_formed_sources(sources):
+            raise store.IndexInvalid("sources.json is damaged")
+        return sources
 
     def __getattr__(self, key: str) -> np.ndarray:
         arrays = self.__dict__.get("arrays", {})
@@ -97,6 +107,6 @@ def load(index_dir: Path) -> Index:
     if len(arrays["body_offsets"]) != len(articles) + 1:
         raise store.IndexInvalid("article table disagrees with bodies.txt")
     # mapped now: a newer build may prune this generation while we still read it
-    with (gen / "bodies.txt").open("rb") as fh:
-        bodies = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if fh.seek(0, 2) else b""
-    return Index(gen, manifest, articles, vocab, stems, arrays, bodies)
+    bodies = store.map_file(gen / "bodies.txt")
+    sources = store.map_file(gen / "sources.json")
+    return Index(gen, manifest, articles, vocab, stems, arrays, bodies, sources)

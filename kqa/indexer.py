@@ -1,7 +1,8 @@
 """Keeping an index in step with its corpus folder.
 
-Every run compares the folder (path, size, mtime) with the manifest; when
-something changed, only changed files are re-read and the rest is carried over
+Every run compares a digest of the folder listing (path, size, mtime, ctime)
+with the one in the manifest; when something changed, the per-file table is
+read and only changed files are re-read and the rest is carried over
 from the live index. Problems with individual files are reported and skipped.
 """
 
@@ -19,7 +20,7 @@ import numpy as np
 from kqa import store
 from kqa.analysis import ANALYZER_VERSION, Analyzer
 from kqa.bm25 import BM25Params, okapi_idf
-from kqa.sources import SourceFile, printable, scan
+from kqa.sources import SourceFile, listing_digest, printable, scan
 from kqa.errors import KqaError
 from kqa.index import Index, load
 
@@ -64,14 +65,15 @@ def _settings(params: BM25Params) -> dict[str, Any]:
     }
 
 
-def _is_current(index: Index, root: Path, sources: dict[str, list[int]], params: BM25Params,
+def _is_current(index: Index, root: Path, listing: str, params: BM25Params,
                 unreachable: list[tuple[str, str]]) -> bool:
+    """Whether nothing changed: `listing` is the scan's listing_digest, which
+    matches the manifest's only if every file has the signature stored for it."""
     m = index.manifest
-    known = {rel: info["sig"] for rel, info in m.get("sources", {}).items()}
     return (
         m.get("corpus") == str(root)
         and all(m.get(k) == v for k, v in _settings(params).items())
-        and known == sources
+        and m.get("listing") == listing
         and m.get("unreachable", {}) == dict(unreachable)  # a fixed or new broken link shows up
     )
 
@@ -121,12 +123,12 @@ def open_index(
         if printable(str(path)) != str(path):  # it could be neither stored nor printed
             raise KqaError(f"the {what}'s path is not UTF-8: {printable(str(path))} (rename it)")
     unreachable: list[tuple[str, str]] = []
-    sources = {f.relpath: f.signature for f in scan(root, exclude=index_dir, problems=unreachable)}
+    listing = listing_digest(scan(root, exclude=index_dir, problems=unreachable))
     stale: Index | None = None
     if not rebuild:
         try:
             index = load(index_dir)
-            if _is_current(index, root, sources, params, unreachable):
+            if _is_current(index, root, listing, params, unreachable):
                 return index, None
             stale = index
             if index.manifest.get("corpus") != str(root):  # `--index` shared by mistake
@@ -156,14 +158,19 @@ def _build_locked(
 ) -> tuple[Index, BuildReport | None]:
     unreachable: list[tuple[str, str]] = []
     files = list(scan(root, exclude=index_dir, problems=unreachable))  # rescan: it may have changed while we waited
-    sources = {f.relpath: f.signature for f in files}
+    listing = listing_digest(files)
     old: Index | None = None
     if not rebuild:
         try:
             old = load(index_dir)
-            if _is_current(old, root, sources, params, unreachable):
+            if _is_current(old, root, listing, params, unreachable):
                 return old, None  # another process refreshed it while we waited
         except (store.IndexMissing, store.IndexInvalid):
+            old = None
+        try:  # read only now, as opening skips it: damaged, nothing can be reused
+            _ = old and old.sources
+        except store.IndexInvalid as exc:
+            warn(f"index at {index_dir} is unusable ({exc}); rebuilding")
             old = None
         if old is not None and any(old.manifest.get(k) != v for k, v in _settings(params).items()):
             old = None  # different analysis or parameters: nothing can be reused
@@ -179,11 +186,12 @@ def _build_locked(
         "corpus": str(root),
         "built_at": time.time(),
         **_settings(params),
-        "sources": source_info,
+        "listing": listing,
         "unreachable": dict(unreachable),  # not in "sources": they have no signature to compare
         "counts": {"articles": len(docs), "passages": sum(len(d.passages) for d in docs)},
     }
     json_files, arrays = _assemble(docs, params, stems)
+    json_files["sources"] = source_info
     store.write_generation(index_dir, manifest, json_files, arrays, [d.body for d in docs])
     report.seconds = time.perf_counter() - started
     return load(index_dir), report
@@ -296,7 +304,7 @@ def _reusable(old: Index | None, files: list[SourceFile]) -> dict[str, tuple[lis
     """Documents of files whose signature is unchanged since the old index."""
     if old is None:
         return {}
-    known = old.manifest.get("sources", {})
+    known = old.sources
     unchanged = {f.relpath for f in files if _unchanged(known.get(f.relpath), f)}
     by_file: dict[str, list[_Doc]] = {rel: [] for rel in unchanged}
     bounds = np.searchsorted(

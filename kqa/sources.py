@@ -9,8 +9,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -123,6 +124,17 @@ def scan(root: Path, exclude: Path | None = None,
             if key not in found:
                 found[key] = SourceFile(rel, path, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     yield from found.values()
+
+
+def listing_digest(files: Iterable[SourceFile]) -> str:
+    """A short digest of every (path, signature) in a scan, kept in the index
+    manifest: a question then learns the folder is unchanged by comparing one
+    string, without reading the per-file table (megabytes on large corpora)."""
+    import hashlib
+
+    lines = "\n".join([f"{f.relpath}\0{f.size} {f.mtime_ns} {f.ctime_ns}"
+                       for f in sorted(files, key=attrgetter("relpath"))])
+    return hashlib.blake2b(lines.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def printable(name: str) -> str:

@@ -6,6 +6,10 @@ Layout of an index directory::
     current -> gen-...     symlink to the live generation, replaced atomically
     gen-<time>-<pid>/      manifest.json, *.json, *.npy, bodies.txt
 
+The manifest, read on every open, stays small: the per-file table
+(`sources.json`, one entry per corpus file) is only read when a build needs it
+or `kqa info` shows it; the manifest keeps a digest of the folder listing.
+
 A build writes a new generation beside the live one and then swaps the
 `current` link with `os.replace`, so a reader (or a kill -9 mid-build) only
 ever sees a complete generation.
@@ -16,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import mmap
 import os
 import re
 import time
@@ -26,10 +31,11 @@ from typing import Any
 
 import numpy as np
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: per-file table in sources.json, listing digest in the manifest
 PASSAGES_VERSION = 4  # bump when articles are read or split differently (titles, dates, passages): indexes are rebuilt
 CURRENT = "current"
 MANIFEST = "manifest.json"
+LAZY_FILES = ("sources.json",)  # checksummed when read, not on every open
 _KEEP_GENERATIONS = 2
 
 
@@ -191,7 +197,7 @@ def read_manifest(gen: Path) -> dict[str, Any]:
 
 def _well_formed(m: dict[str, Any]) -> bool:
     """The manifest has no checksum of its own, so check its shape."""
-    sources, params, counts = m.get("sources"), m.get("params"), m.get("counts")
+    params, counts = m.get("params"), m.get("counts")
     return (
         isinstance(m.get("corpus"), str)
         and isinstance(m.get("built_at"), (int, float))
@@ -200,24 +206,37 @@ def _well_formed(m: dict[str, Any]) -> bool:
         and all(isinstance(v, (int, float)) for v in params.values())
         and isinstance(counts, dict)
         and all(isinstance(counts.get(k), int) for k in ("articles", "passages"))
-        and isinstance(sources, dict)
+        and isinstance(m.get("listing"), str)
         and isinstance(m.get("unreachable", {}), dict)
-        and all(
-            isinstance(info, dict)
-            and isinstance(info.get("sig"), list)
-            and len(info["sig"]) in (2, 3)  # 2: before ctime was kept; such files are simply re-read
-            and all(isinstance(x, int) for x in info["sig"])
-            for info in sources.values()
-        )
+    )
+
+
+def well_formed_sources(sources: Any) -> bool:
+    """Shape of the per-file table (`sources.json`): a signature per file."""
+    return isinstance(sources, dict) and all(
+        isinstance(info, dict)
+        and isinstance(info.get("sig"), list)
+        and len(info["sig"]) in (2, 3)  # 2: before ctime was kept; such files are simply re-read
+        and all(isinstance(x, int) for x in info["sig"])
+        for info in sources.values()
     )
 
 
 def verify(gen: Path, manifest: dict[str, Any]) -> None:
-    """Check every file's size and CRC-32 against the manifest."""
+    """Check every file's size and CRC-32 against the manifest; files in
+    LAZY_FILES must be there with their size, and are checked in full when read."""
     files = manifest.get("files")
-    if not isinstance(files, dict) or not files:
+    if not isinstance(files, dict) or not files or not all(name in files for name in LAZY_FILES):
         raise IndexInvalid("manifest lists no files")
     for name, info in files.items():
+        if name in LAZY_FILES:
+            try:
+                size = (gen / name).stat().st_size
+            except OSError:
+                raise IndexInvalid(f"{name} is missing") from None
+            if size != info.get("size"):
+                raise IndexInvalid(f"{name} is truncated or changed (size {size}, expected {info.get('size')})")
+            continue
         path = gen / name
         try:
             size = path.stat().st_size
@@ -234,6 +253,27 @@ def load_json(gen: Path, key: str) -> Any:
         return json.loads((gen / f"{key}.json").read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexInvalid(f"{key}.json unreadable ({exc.__class__.__name__})") from None
+
+
+def load_lazy_json(data: bytes, name: str, manifest: dict[str, Any]) -> Any:
+    """A LAZY_FILES file's content (mapped at open), checked against the
+    manifest's size and CRC-32 before it is parsed."""
+    info = manifest["files"].get(name, {})
+    if len(data) != info.get("size") or zlib.crc32(data) != info.get("crc32"):
+        raise IndexInvalid(f"{name} is corrupt (checksum mismatch)")
+    try:
+        return json.loads(bytes(data).decode("utf-8"))
+    except ValueError as exc:
+        raise IndexInvalid(f"{name} unreadable ({exc.__class__.__name__})") from None
+
+
+def map_file(path: Path) -> mmap.mmap | bytes:
+    """A file mapped read-only: kept readable even if a newer build prunes its generation."""
+    try:
+        with path.open("rb") as fh:
+            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if fh.seek(0, 2) else b""
+    except OSError as exc:
+        raise IndexInvalid(f"{path.name} unreadable ({exc.__class__.__name__})") from None
 
 
 def load_array(gen: Path, key: str) -> np.ndarray:

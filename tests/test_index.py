@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -125,7 +126,7 @@ def test_damaged_index_is_rebuilt_with_one_warning(bundled_copy: Path, tmp_path:
         (gen / "manifest.json").write_text("{not json", "utf-8")
     elif damage == "manifest-shape":
         m = json.loads((gen / "manifest.json").read_text("utf-8"))
-        m["sources"] = {"x": [1]}
+        m["listing"] = {"x": [1]}  # where the listing digest should be
         (gen / "manifest.json").write_text(json.dumps(m), "utf-8")
     elif damage == "manifest-time":
         m = json.loads((gen / "manifest.json").read_text("utf-8"))
@@ -148,6 +149,74 @@ def test_damaged_index_is_rebuilt_with_one_warning(bundled_copy: Path, tmp_path:
 
     r = run_kqa("-q", "Nakhchivan railway", "--corpus", str(bundled_copy), "--index", str(ix_dir))
     assert r.returncode == 0 and "Traceback" not in r.stderr
+
+
+def _resign(gen: Path, name: str, data: bytes) -> None:
+    """Replace an index file and its checksum, as a kqa that wrote it would."""
+    (gen / name).write_bytes(data)
+    m = json.loads((gen / "manifest.json").read_text("utf-8"))
+    m["files"][name] = {"size": len(data), "crc32": zlib.crc32(data)}
+    (gen / "manifest.json").write_text(json.dumps(m), "utf-8")
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "shape"])
+def test_damaged_sources_table_is_rebuilt_with_one_warning(bundled_copy: Path, tmp_path: Path,
+                                                           damage: str) -> None:
+    ix_dir = tmp_path / "ix"
+    open_index(bundled_copy, ix_dir)
+    gen = store.live_generation(ix_dir)
+    data = (gen / "sources.json").read_bytes()
+    if damage == "flip":
+        (gen / "sources.json").write_bytes(data[:-2] + bytes([data[-2] ^ 0x20]) + data[-1:])
+    elif damage == "truncate":
+        (gen / "sources.json").write_bytes(data[:-5])
+    else:
+        _resign(gen, "sources.json", json.dumps({"x": {"sig": [1]}}).encode())
+    warnings: list[str] = []
+    if damage == "flip":  # same size: not read on an unchanged folder, so not noticed yet
+        assert open_index(bundled_copy, ix_dir, warn=warnings.append)[1] is None and not warnings
+        r = run_kqa("info", "--corpus", str(bundled_copy), "--index", str(ix_dir))
+        assert r.returncode != 0 and "unusable" in r.stderr and "Traceback" not in r.stderr
+    if damage != "truncate":  # a change in the folder makes the build read it
+        target = next(bundled_copy.glob("*.txt"))
+        target.write_text(target.read_text("utf-8") + "\nMore.\n", "utf-8")
+    index, report = open_index(bundled_copy, ix_dir, warn=warnings.append)
+    assert report is not None and report.files_reused == 0
+    assert len(warnings) == 1 and "rebuilding" in warnings[0]
+    assert open_index(bundled_copy, ix_dir)[1] is None
+    assert Searcher(index).search("Nakhchivan railway", k=1)
+
+
+def test_unchanged_folder_does_not_read_the_sources_table(bundled_copy: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    ix_dir = tmp_path / "ix"
+    open_index(bundled_copy, ix_dir)
+    manifest = json.loads((store.live_generation(ix_dir) / "manifest.json").read_text("utf-8"))
+    assert "sources" not in manifest and isinstance(manifest["listing"], str)
+
+    def refuse(*args: object, **kw: object) -> None:
+        raise AssertionError("sources.json parsed on an unchanged folder")
+    monkeypatch.setattr(store, "load_lazy_json", refuse)
+    index, report = open_index(bundled_copy, ix_dir)
+    assert report is None and Searcher(index).search("Nakhchivan railway", k=1)
+
+
+def test_index_of_the_previous_format_is_rebuilt(bundled_copy: Path, tmp_path: Path) -> None:
+    ix_dir = tmp_path / "ix"
+    open_index(bundled_copy, ix_dir)
+    gen = store.live_generation(ix_dir)
+    m = json.loads((gen / "manifest.json").read_text("utf-8"))
+    m["sources"] = json.loads((gen / "sources.json").read_text("utf-8"))  # as format 2 kept it
+    m["format_version"] = 2
+    del m["listing"], m["files"]["sources.json"]
+    (gen / "sources.json").unlink()
+    (gen / "manifest.json").write_text(json.dumps(m, indent=1), "utf-8")
+    warnings: list[str] = []
+    index, report = open_index(bundled_copy, ix_dir, warn=warnings.append)
+    assert report is not None and report.files_read == 5
+    assert len(warnings) == 1 and "index format 2" in warnings[0] and "rebuilding" in warnings[0]
+    assert index.manifest["format_version"] == store.FORMAT_VERSION
+    assert open_index(bundled_copy, ix_dir)[1] is None
 
 
 @needs(BBC)

@@ -7,6 +7,7 @@ import contextlib
 import errno
 import json
 import os
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,15 +91,21 @@ def test_ctime_only_change_is_settled_by_the_digest_not_a_re_read(bundled_copy: 
 def test_index_from_before_ctime_was_kept_is_reused(bundled_copy: Path, tmp_path: Path) -> None:
     ix_dir = tmp_path / "ix"
     open_index(bundled_copy, ix_dir)
-    manifest_path = store.live_generation(ix_dir) / "manifest.json"
-    manifest = json.loads(manifest_path.read_text("utf-8"))
-    for info in manifest["sources"].values():  # as written by the previous version
+    gen = store.live_generation(ix_dir)
+    sources = json.loads((gen / "sources.json").read_text("utf-8"))
+    for info in sources.values():  # as written by the version before ctime was kept
         info["sig"] = info["sig"][:2]
         info.pop("digest")
-    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    data = json.dumps(sources).encode()
+    (gen / "sources.json").write_bytes(data)
+    manifest = json.loads((gen / "manifest.json").read_text("utf-8"))
+    manifest["files"]["sources.json"] = {"size": len(data), "crc32": zlib.crc32(data)}
+    manifest["listing"] = "an older listing"
+    (gen / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     index, report = open_index(bundled_copy, ix_dir)
     assert report is not None and (report.files_read, report.files_reused) == (0, 5)
-    assert all(len(info["sig"]) == 3 and info["digest"] for info in index.manifest["sources"].values())
+    assert all(len(info["sig"]) == 3 and info["digest"] for info in index.sources.values())
+    assert open_index(bundled_copy, ix_dir)[1] is None
 
 
 def test_debug_lets_an_unexpected_file_error_through(bundled_copy: Path, tmp_path: Path,
