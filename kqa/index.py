@@ -7,6 +7,8 @@ the passages that are shown.
 from __future__ import annotations
 
 import mmap
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,15 +22,46 @@ from kqa.bm25 import BM25Params, length_norm
 ARRAY_KEYS = (
     "passage_article", "passage_start", "passage_end", "passage_len",
     "post_ptr", "post_doc", "post_tf", "fwd_ptr", "fwd_term", "fwd_tf",
-    "idf", "body_offsets", "passage_words", "sent_ptr", "sent_start", "sent_end",
+    "idf", "body_offsets", "articles_offsets", "passage_words", "sent_ptr", "sent_start", "sent_end",
 )
+
+
+class Articles(Sequence[dict[str, Any]]):
+    """Article records, one JSON line each, parsed when first used: a question
+    shows a handful, and parsing all of them was most of opening a large index."""
+
+    def __init__(self, data: mmap.mmap | bytes, offsets: np.ndarray) -> None:
+        self._data, self._offsets = data, np.asarray(offsets).tolist()
+        self._cache: dict[int, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i: int) -> dict[str, Any]:  # type: ignore[override]
+        if not isinstance(i, int):
+            raise TypeError("article indexes are ints")
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        record = self._cache.get(i)
+        if record is None:
+            try:
+                record = json.loads(self._data[self._offsets[i] : self._offsets[i + 1]])
+            except ValueError as exc:  # the file was checksummed: only a kqa bug gets here
+                raise store.IndexInvalid(f"articles.jsonl unreadable ({exc.__class__.__name__})") from None
+            self._cache[i] = record
+        return record
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self[i] for i in range(len(self)))
 
 
 @dataclass
 class Index:
     gen: Path
     manifest: dict[str, Any]
-    articles: list[dict[str, Any]]
+    articles: Sequence[dict[str, Any]]
     vocab: dict[str, int]
     stems: dict[str, str]
     arrays: dict[str, np.ndarray] = field(repr=False)
@@ -97,14 +130,14 @@ def load(index_dir: Path) -> Index:
     gen = store.live_generation(index_dir)
     manifest = store.read_manifest(gen)
     store.verify(gen, manifest)
-    articles = store.load_json(gen, "articles")
     vocab = store.load_json(gen, "vocab")
     stems = store.load_json(gen, "stems")
     arrays = {key: store.load_array(gen, key) for key in ARRAY_KEYS}
+    articles = Articles(store.map_file(gen / "articles.jsonl"), arrays["articles_offsets"])
     n_passages = len(arrays["passage_article"])
     if len(arrays["post_ptr"]) != len(vocab) + 1 or len(arrays["fwd_ptr"]) != n_passages + 1:
         raise store.IndexInvalid("array sizes disagree with the vocabulary")
-    if len(arrays["body_offsets"]) != len(articles) + 1:
+    if len(arrays["body_offsets"]) != len(articles) + 1 or int(arrays["articles_offsets"][-1]) != len(articles._data):
         raise store.IndexInvalid("article table disagrees with bodies.txt")
     # mapped now: a newer build may prune this generation while we still read it
     bodies = store.map_file(gen / "bodies.txt")

@@ -192,7 +192,8 @@ def _build_locked(
     }
     json_files, arrays = _assemble(docs, params, stems)
     json_files["sources"] = source_info
-    store.write_generation(index_dir, manifest, json_files, arrays, [d.body for d in docs])
+    store.write_generation(index_dir, manifest, json_files, arrays, [d.body for d in docs],
+                           {"articles": [d.meta for d in docs]})
     report.seconds = time.perf_counter() - started
     return load(index_dir), report
 
@@ -381,7 +382,7 @@ def _assemble(
         "idf": okapi_idf(df, n, params.epsilon),
     }
     used = {k: v for k, v in stems.items() if v in vocab}
-    return {"articles": [d.meta for d in docs], "vocab": vocab, "stems": used}, arrays
+    return {"vocab": vocab, "stems": used}, arrays
 
 
 def _unique(article_id: str, seen: set[str]) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT_VERSION = 3  # 3: per-file table in sources.json, listing digest in the manifest
+FORMAT_VERSION = 4  # 3: per-file table in sources.json, listing digest in the manifest; 4: articles.jsonl
 PASSAGES_VERSION = 4  # bump when articles are read or split differently (titles, dates, passages): indexes are rebuilt
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -112,8 +112,11 @@ def write_generation(
     json_files: dict[str, Any],
     arrays: dict[str, np.ndarray],
     bodies: list[str],
+    line_files: dict[str, list[Any]] | None = None,
 ) -> Path:
-    """Write a complete generation and make it the live one."""
+    """Write a complete generation and make it the live one. `line_files`
+    are written one JSON value a line (`<key>.jsonl`, with `<key>_offsets.npy`)
+    so a reader parses only the records it uses."""
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.time_ns()}-{os.getpid()}"
     tmp = index_dir / f"{name}.tmp"
@@ -126,6 +129,14 @@ def write_generation(
                 fh.write(data)
                 offsets.append(offsets[-1] + len(data))
         arrays = {**arrays, "body_offsets": np.asarray(offsets, dtype=np.int64)}
+        for key, records in (line_files or {}).items():
+            offsets = [0]
+            with (tmp / f"{key}.jsonl").open("wb") as fh:
+                for record in records:
+                    data = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+                    fh.write(data)
+                    offsets.append(offsets[-1] + len(data))
+            arrays[f"{key}_offsets"] = np.asarray(offsets, dtype=np.int64)
         for key, value in json_files.items():
             (tmp / f"{key}.json").write_text(json.dumps(value, ensure_ascii=False), "utf-8")
         for key, arr in arrays.items():

@@ -20,7 +20,7 @@ from kqa import store
 from kqa.analysis import Analyzer
 from kqa.index import load
 from kqa.indexer import open_index
-from kqa.search import Searcher
+from kqa.search import Filters, Searcher
 
 QUESTIONS = [
     "Who hosted the January 11 meeting in Moscow?",
@@ -199,6 +199,23 @@ def test_unchanged_folder_does_not_read_the_sources_table(bundled_copy: Path, tm
     monkeypatch.setattr(store, "load_lazy_json", refuse)
     index, report = open_index(bundled_copy, ix_dir)
     assert report is None and Searcher(index).search("Nakhchivan railway", k=1)
+
+
+def test_article_records_are_parsed_on_demand(bundled_copy: Path, tmp_path: Path) -> None:
+    ix_dir = tmp_path / "ix"
+    built, _ = open_index(bundled_copy, ix_dir)
+    expected = list(built.articles)
+    gen = store.live_generation(ix_dir)
+    lines = (gen / "articles.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == expected and len(expected) == 5
+    index = load(ix_dir)
+    assert not index.articles._cache  # nothing parsed by opening
+    assert index.articles[-1] == expected[-1] and list(index.articles._cache) == [4]
+    with pytest.raises(IndexError):
+        index.articles[5]
+    hits = Searcher(index).search("Nakhchivan railway", k=1)
+    assert hits and len(index.articles._cache) < 5
+    assert Searcher(index).search("Nakhchivan railway", k=1, filters=Filters(source="no such source")) == []
 
 
 def test_index_of_the_previous_format_is_rebuilt(bundled_copy: Path, tmp_path: Path) -> None:
