@@ -6,8 +6,8 @@ the passages that are shown.
 
 from __future__ import annotations
 
-import mmap
 import json
+import mmap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
