@@ -130,11 +130,14 @@ def listing_digest(files: Iterable[SourceFile]) -> str:
     """A short digest of every (path, signature) in a scan, kept in the index
     manifest: a question then learns the folder is unchanged by comparing one
     string, without reading the per-file table (megabytes on large corpora)."""
-    import hashlib
+    try:
+        from _blake2 import blake2b  # the same function; `hashlib` also loads OpenSSL (~2 ms a question)
+    except ImportError:  # a Python built without it
+        from hashlib import blake2b
 
     lines = "\n".join([f"{f.relpath}\0{f.size} {f.mtime_ns} {f.ctime_ns}"
                        for f in sorted(files, key=attrgetter("relpath"))])
-    return hashlib.blake2b(lines.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    return blake2b(lines.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def printable(name: str) -> str:

@@ -41,3 +41,15 @@ def test_tui_package_root_imports_nothing_heavy() -> None:
         capture_output=True, text=True, timeout=60,
     )
     assert r.stdout.strip() == "False", r.stderr
+
+
+def test_warm_question_loads_no_heavy_or_build_only_modules(bundled_copy: Path, tmp_path: Path) -> None:
+    """On an index that is up to date, a question needs neither the stemmer
+    (nltk: the index keeps each word's stem) nor OpenSSL's hashlib (build-time
+    digests): both cost start-up time on every `kqa -q`."""
+    runner = RUNNER.replace('m == "textual" or m.startswith("textual.")',
+                            'm.split(".")[0] in ("textual", "nltk", "hashlib", "_hashlib")')
+    cmd = [sys.executable, "-c", runner, "-q", "peace", "--corpus", str(bundled_copy), "--index", str(tmp_path / "ix")]
+    subprocess.run(cmd, capture_output=True, timeout=300)  # builds the index
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert "EXIT=0 TEXTUAL=0" in r.stderr, r.stderr
