@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from kqa.analysis import fold
 from kqa.dates import infer_date, normalize_date
+from kqa.stopwords import STOPWORDS
 from kqa.frontmatter import FrontMatterError, as_text, split_front_matter
 from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, scan
 
@@ -93,14 +94,23 @@ _MD_HEADING = re.compile(r"^\s*#{1,6}\s+|\s+#+\s*$")  # `# Title` in Markdown: t
 
 
 # a page's address or a byline ("By Jane Doe, Reuters") saved above the text: not what to cite as the title
-_NOT_A_HEADLINE = re.compile(r"\s*(<?(https?://|www\.)\S+>?\s*$|[Bb][Yy]\s+[A-Z][\w.'’-]*\s+[A-Z])")
+_ADDRESS = re.compile(r"\s*<?(https?://|www\.)\S+>?\s*$")
+_BYLINE = re.compile(r"\s*[Bb][Yy]\s+([A-Z][\w.'’-]*)\s+([A-Z][\w.'’-]*)")
+
+
+def _is_byline(line: str) -> bool:
+    """`By Jane Doe, Reuters`, not `By Any Measure, ...` or `By The Numbers: ...`:
+    a name's first two words are not function words."""
+    m = _BYLINE.match(line)
+    return bool(m) and not any(w.lower().strip(".'’") in STOPWORDS for w in m.groups())
 
 
 def _looks_like_headline(line: str, rest: str) -> bool:
     words = line.split()
     return (
         0 < len(words) <= 25
-        and not _NOT_A_HEADLINE.match(line)
+        and not _ADDRESS.match(line)
+        and not _is_byline(line)
         and len(line) <= 200
         and not line.rstrip().endswith((".", ",", ";", ":"))
         and (not rest or rest.startswith("\n") or not rest.strip())

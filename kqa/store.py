@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 FORMAT_VERSION = 4  # 3: per-file table in sources.json, listing digest in the manifest; 4: articles.jsonl
-PASSAGES_VERSION = 4  # bump when articles are read or split differently (titles, dates, passages): indexes are rebuilt
+PASSAGES_VERSION = 5  # bump when articles are read or split differently (titles, dates, passages): indexes are rebuilt
 CURRENT = "current"
 MANIFEST = "manifest.json"
 LAZY_FILES = ("sources.json",)  # checksummed when read, not on every open

@@ -114,6 +114,9 @@ def test_a_url_or_byline_on_the_first_line_is_not_the_title(tmp_path: Path) -> N
         "linked.md": "<https://example.com/a>\n\n" + BODY,
         "moscow-talks.txt": "By Jane Doe and John Roe, Reuters\n\n" + BODY,
         "by-the-numbers.txt": "By the numbers: a corridor in figures\n\n" + BODY,
+        "measure.txt": "By Any Measure, Inflation Is Cooling\n\n" + BODY,  # capitalised headlines, not names
+        "exodus.txt": "By The Numbers: Karabakh Exodus\n\n" + BODY,
+        "staff.txt": "By STAFF REPORTER, Reuters\n\n" + BODY,
     }
     out, _ = hits(tmp_path, files)
     assert out["armenia-closes-border.txt"]["title"] == "Armenia closes border"
@@ -121,6 +124,9 @@ def test_a_url_or_byline_on_the_first_line_is_not_the_title(tmp_path: Path) -> N
     assert out["linked.md"]["title"] == "Linked"
     assert out["moscow-talks.txt"]["title"] == "Moscow talks"
     assert out["by-the-numbers.txt"]["title"] == "By the numbers: a corridor in figures"
+    assert out["measure.txt"]["title"] == "By Any Measure, Inflation Is Cooling"
+    assert out["exodus.txt"]["title"] == "By The Numbers: Karabakh Exodus"
+    assert out["staff.txt"]["title"] == "Staff"
 
 
 def test_obsidian_web_clipper_note(tmp_path: Path) -> None:
