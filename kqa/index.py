@@ -53,6 +53,10 @@ class Articles(Sequence[dict[str, Any]]):
             self._cache[i] = record
         return record
 
+    def raw(self, i: int) -> bytes:
+        """Record `i` as its stored JSON line, for copying into a new generation."""
+        return bytes(self._data[self._offsets[i] : self._offsets[i + 1]])
+
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return (self[i] for i in range(len(self)))
 

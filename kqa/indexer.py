@@ -8,6 +8,7 @@ from the live index. Problems with individual files are reported and skipped.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -15,14 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from kqa import store
 from kqa.analysis import ANALYZER_VERSION, Analyzer
-from kqa.bm25 import BM25Params, okapi_idf
+from kqa.bm25 import BM25Params
 from kqa.sources import SourceFile, listing_digest, printable, scan
 from kqa.errors import KqaError
 from kqa.index import Index, load
+from kqa.merge import Piece, Segment, assemble
 
 if TYPE_CHECKING:
     from kqa.passages import SentenceSplitter
@@ -179,8 +179,8 @@ def _build_locked(
     for rel, reason in unreachable:
         warn(f"skipped {root / rel}: {reason}")
         report.skipped.append((rel, reason))
-    docs, source_info, stems = _collect(root, files, params, old, report, progress, warn)
-    if not docs:
+    pieces, source_info, stems = _collect(root, files, params, old, report, progress, warn)
+    if not pieces:
         raise KqaError(f"no readable articles in {root} (.txt, .md or .jsonl files)")
     manifest = {
         "corpus": str(root),
@@ -188,12 +188,13 @@ def _build_locked(
         **_settings(params),
         "listing": listing,
         "unreachable": dict(unreachable),  # not in "sources": they have no signature to compare
-        "counts": {"articles": len(docs), "passages": sum(len(d.passages) for d in docs)},
     }
-    json_files, arrays = _assemble(docs, params, stems)
+    json_files, arrays = assemble(pieces, params, stems)
     json_files["sources"] = source_info
-    store.write_generation(index_dir, manifest, json_files, arrays, [d.body for d in docs],
-                           {"articles": [d.meta for d in docs]})
+    manifest["counts"] = {"articles": sum(hi - lo for _, lo, hi in pieces), "passages": len(arrays["passage_article"])}
+    bodies = (body for seg, lo, hi in pieces for body in seg.bodies(lo, hi))
+    records = (record for seg, lo, hi in pieces for record in seg.records(lo, hi))
+    store.write_generation(index_dir, manifest, json_files, arrays, bodies, {"articles": records})
     report.seconds = time.perf_counter() - started
     return load(index_dir), report
 
@@ -206,11 +207,12 @@ def _collect(
     report: BuildReport,
     progress: Progress | None,
     warn: Warn,
-) -> tuple[list[_Doc], dict[str, Any], dict[str, str]]:
-    """Documents for every file: carried over when unchanged, else read."""
+) -> tuple[list[Piece], dict[str, Any], dict[str, str]]:
+    """Runs of articles in folder order: the old index's for unchanged files
+    (left as arrays), the rest read now."""
     from kqa.passages import punkt_splitter  # reading and splitting: only when building
 
-    reusable = _reusable(old, files)
+    reusable, seen_ids = _reusable(old, files)  # ids carried over keep their names
     analyzer = Analyzer(old.stems if old else None)
     splitter: list[SentenceSplitter] = []
 
@@ -220,23 +222,31 @@ def _collect(
         return splitter[0](text)
 
     docs: list[_Doc] = []
+    runs: list[list[Any]] = []  # [from the old index?, first article, end]
     info: dict[str, Any] = {}
-    # ids carried over keep their names; a new article that repeats one is renamed
-    seen_ids: set[str] = {d.meta["id"] for prior in reusable.values() for d in prior[0]}
     for n, src in enumerate(files, start=1):
         prior = reusable.get(src.relpath)
         if prior is not None:
-            docs.extend(prior[0])
-            info[src.relpath] = {**prior[1], "sig": src.signature}  # the ctime may have moved
-            if "digest" not in prior[1]:  # from an index that kept none
+            lo, hi, known = prior
+            info[src.relpath] = {**known, "sig": src.signature}  # the ctime may have moved
+            if "digest" not in known:  # from an index that kept none
                 info[src.relpath]["digest"] = file_digest(src.path)
             report.files_reused += 1
         else:
+            lo = len(docs)
             info[src.relpath] = _read_file(src, analyzer, split, params, docs, seen_ids, report, warn)
+            hi = len(docs)
             report.files_read += 1
+        if hi > lo:
+            if runs and runs[-1][0] == (prior is not None) and runs[-1][2] == lo:
+                runs[-1][2] = hi
+            else:
+                runs.append([prior is not None, lo, hi])
         if progress:
             progress(n, len(files))
-    return docs, info, analyzer.stem_cache
+    new = Segment.of_docs(docs)
+    kept = Segment.of_index(old) if old is not None and any(r[0] for r in runs) else new
+    return [(kept if from_old else new, lo, hi) for from_old, lo, hi in runs], info, analyzer.stem_cache
 
 
 def _read_file(
@@ -301,88 +311,27 @@ def _skip(src: SourceFile, reason: str, report: BuildReport, warn: Warn) -> dict
     return {"sig": src.signature, "skipped": reason}
 
 
-def _reusable(old: Index | None, files: list[SourceFile]) -> dict[str, tuple[list[_Doc], Any]]:
-    """Documents of files whose signature is unchanged since the old index."""
+def _reusable(old: Index | None, files: list[SourceFile]
+              ) -> tuple[dict[str, tuple[int, int, Any]], set[str]]:
+    """Article range in the old index (and stored info) of each file whose
+    signature is unchanged, and the ids of those articles."""
     if old is None:
-        return {}
+        return {}, set()
     known = old.sources
     unchanged = {f.relpath for f in files if _unchanged(known.get(f.relpath), f)}
-    by_file: dict[str, list[_Doc]] = {rel: [] for rel in unchanged}
-    bounds = np.searchsorted(
-        np.asarray(old.passage_article), np.arange(len(old.articles) + 1), side="left"
-    ).tolist()
-    # whole arrays as lists once: element-wise reads of memory-mapped arrays are slow
-    terms = old.terms_by_id
-    fwd_ptr, fwd_term, fwd_tf = (np.asarray(old.arrays[k]).tolist() for k in ("fwd_ptr", "fwd_term", "fwd_tf"))
-    sent_ptr, sent_start, sent_end = (np.asarray(old.arrays[k]).tolist() for k in ("sent_ptr", "sent_start", "sent_end"))
-    p_start, p_end, p_words = (np.asarray(old.arrays[k]).tolist() for k in ("passage_start", "passage_end", "passage_words"))
-    bodies = old.bodies
-    offsets = np.asarray(old.body_offsets).tolist()
-    for a, meta in enumerate(old.articles):
-        if meta["relpath"] not in unchanged:
-            continue
-        body = bodies[offsets[a] : offsets[a + 1]].decode("utf-8")
-        passages = []
-        for pid in range(bounds[a], bounds[a + 1]):
-            lo, hi = fwd_ptr[pid], fwd_ptr[pid + 1]
-            counts = Counter({terms[t]: f for t, f in zip(fwd_term[lo:hi], fwd_tf[lo:hi])})
-            s_lo, s_hi = sent_ptr[pid], sent_ptr[pid + 1]
-            sentences = list(zip(sent_start[s_lo:s_hi], sent_end[s_lo:s_hi]))
-            passages.append(_Passage(p_start[pid], p_end[pid], counts, p_words[pid], sentences))
-        by_file[meta["relpath"]].append(_Doc(dict(meta), body, passages))
-    return {rel: (docs, known[rel]) for rel, docs in by_file.items()}
-
-
-def _assemble(
-    docs: list[_Doc], params: BM25Params, stems: dict[str, str]
-) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """JSON tables and numpy arrays (forward and inverted) for the documents."""
-    terms = sorted({t for d in docs for p in d.passages for t in p.terms})
-    vocab = {t: i for i, t in enumerate(terms)}
-    p_article, p_start, p_end, p_words, fwd_ptr = [], [], [], [], [0]
-    fwd_term: list[int] = []
-    fwd_tf: list[int] = []
-    sent_ptr, sent_start, sent_end = [0], [], []
-    for a, doc in enumerate(docs):
-        for p in doc.passages:
-            p_article.append(a)
-            p_start.append(p.start)
-            p_end.append(p.end)
-            p_words.append(p.words)
-            sent_start.extend(s for s, _ in p.sentences)
-            sent_end.extend(e for _, e in p.sentences)
-            sent_ptr.append(len(sent_start))
-            ids = sorted((vocab[t], f) for t, f in p.terms.items())
-            fwd_term.extend(i for i, _ in ids)
-            fwd_tf.extend(f for _, f in ids)
-            fwd_ptr.append(len(fwd_term))
-    n = len(p_article)
-    ptr = np.asarray(fwd_ptr, dtype=np.int64)
-    term_arr = np.asarray(fwd_term, dtype=np.int32)
-    tf_arr = np.asarray(fwd_tf, dtype=np.int32)
-    owner = np.repeat(np.arange(n, dtype=np.int32), np.diff(ptr))
-    order = np.argsort(term_arr, kind="stable")
-    df = np.bincount(term_arr, minlength=len(terms))
-    lengths = np.bincount(owner, weights=tf_arr, minlength=n)
-    arrays = {
-        "passage_article": np.asarray(p_article, dtype=np.int32),
-        "passage_start": np.asarray(p_start, dtype=np.int64),
-        "passage_end": np.asarray(p_end, dtype=np.int64),
-        "passage_len": lengths.astype(np.int32),
-        "passage_words": np.asarray(p_words, dtype=np.int32),
-        "sent_ptr": np.asarray(sent_ptr, dtype=np.int64),
-        "sent_start": np.asarray(sent_start, dtype=np.int64),
-        "sent_end": np.asarray(sent_end, dtype=np.int64),
-        "post_ptr": np.concatenate([[0], np.cumsum(df)]).astype(np.int64),
-        "post_doc": owner[order],
-        "post_tf": tf_arr[order],
-        "fwd_ptr": ptr,
-        "fwd_term": term_arr,
-        "fwd_tf": tf_arr,
-        "idf": okapi_idf(df, n, params.epsilon),
-    }
-    used = {k: v for k, v in stems.items() if v in vocab}
-    return {"vocab": vocab, "stems": used}, arrays
+    ranges: dict[str, tuple[int, int, Any]] = {}
+    ids: set[str] = set()
+    articles = old.articles
+    for a in range(len(articles)):  # a file's articles are consecutive
+        meta = json.loads(articles.raw(a))  # type: ignore[attr-defined]
+        rel = meta["relpath"]
+        if rel in unchanged:
+            ids.add(meta["id"])
+            lo = ranges[rel][0] if rel in ranges else a
+            ranges[rel] = (lo, a + 1, known[rel])
+    for rel in unchanged - ranges.keys():  # files that gave no articles
+        ranges[rel] = (0, 0, known[rel])
+    return ranges, ids
 
 
 def _unique(article_id: str, seen: set[str]) -> str:

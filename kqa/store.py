@@ -25,7 +25,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,12 +111,13 @@ def write_generation(
     manifest: dict[str, Any],
     json_files: dict[str, Any],
     arrays: dict[str, np.ndarray],
-    bodies: list[str],
-    line_files: dict[str, list[Any]] | None = None,
+    bodies: Iterable[str | bytes],
+    line_files: dict[str, Iterable[Any]] | None = None,
 ) -> Path:
     """Write a complete generation and make it the live one. `line_files`
     are written one JSON value a line (`<key>.jsonl`, with `<key>_offsets.npy`)
-    so a reader parses only the records it uses."""
+    so a reader parses only the records it uses. Bodies and records given as
+    bytes (from an earlier generation) are written as they are."""
     index_dir.mkdir(parents=True, exist_ok=True)
     name = f"gen-{time.time_ns()}-{os.getpid()}"
     tmp = index_dir / f"{name}.tmp"
@@ -125,7 +126,7 @@ def write_generation(
         offsets = [0]
         with (tmp / "bodies.txt").open("wb") as fh:
             for body in bodies:
-                data = body.encode("utf-8")
+                data = body if isinstance(body, bytes) else body.encode("utf-8")
                 fh.write(data)
                 offsets.append(offsets[-1] + len(data))
         arrays = {**arrays, "body_offsets": np.asarray(offsets, dtype=np.int64)}
@@ -133,7 +134,8 @@ def write_generation(
             offsets = [0]
             with (tmp / f"{key}.jsonl").open("wb") as fh:
                 for record in records:
-                    data = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+                    data = record if isinstance(record, bytes) else (
+                        json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
                     fh.write(data)
                     offsets.append(offsets[-1] + len(data))
             arrays[f"{key}_offsets"] = np.asarray(offsets, dtype=np.int64)

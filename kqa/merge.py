@@ -1,0 +1,186 @@
+"""A generation's arrays assembled from runs of articles of earlier segments.
+
+A refresh after a small change keeps most articles of the live generation.
+Turning each of their passages back into Python objects cost more time and
+memory than a full build, so the kept articles are taken as array slices:
+term ids are remapped onto the merged vocabulary and the inverted index and
+IDF are recomputed with numpy. The result is the one a full build makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kqa.bm25 import BM25Params, okapi_idf
+
+if TYPE_CHECKING:
+    from kqa.index import Index
+    from kqa.indexer import _Doc
+
+# passage-level arrays of a segment and the dtype a generation stores them in
+_PASSAGE = {"passage_start": np.int64, "passage_end": np.int64, "passage_words": np.int32}
+_SEGMENT_KEYS = (*_PASSAGE, "sent_ptr", "sent_start", "sent_end", "fwd_ptr", "fwd_term", "fwd_tf")
+
+
+@dataclass
+class Segment:
+    """Consecutive articles with their passages; term ids index `terms`,
+    which is sorted. The live generation is one, the articles read now another."""
+
+    terms: Sequence[str]
+    arrays: Mapping[str, np.ndarray]
+    bounds: np.ndarray  # first passage of each article, and the passage count last
+    index: Index | None = None  # the generation it is, or None for `docs`
+    docs: Sequence[_Doc] = ()
+
+    @classmethod
+    def of_index(cls, index: Index) -> Segment:
+        n = len(index.articles)
+        bounds = np.searchsorted(np.asarray(index.passage_article), np.arange(n + 1), side="left")
+        return cls(index.terms_by_id, index.arrays, bounds, index=index)
+
+    @classmethod
+    def of_docs(cls, docs: Sequence[_Doc]) -> Segment:
+        """Arrays for newly read documents; the only Python loop over passages."""
+        terms = sorted({t for d in docs for p in d.passages for t in p.terms})
+        vocab = {t: i for i, t in enumerate(terms)}
+        starts, ends, words, fwd_ptr, fwd_term, fwd_tf = [], [], [], [0], [], []
+        sent_ptr, sent_start, sent_end, bounds = [0], [], [], [0]
+        for doc in docs:
+            for p in doc.passages:
+                starts.append(p.start)
+                ends.append(p.end)
+                words.append(p.words)
+                sent_start.extend(s for s, _ in p.sentences)
+                sent_end.extend(e for _, e in p.sentences)
+                sent_ptr.append(len(sent_start))
+                ids = sorted((vocab[t], f) for t, f in p.terms.items())
+                fwd_term.extend(i for i, _ in ids)
+                fwd_tf.extend(f for _, f in ids)
+                fwd_ptr.append(len(fwd_term))
+            bounds.append(len(starts))
+        arrays = {
+            "passage_start": np.asarray(starts, dtype=np.int64),
+            "passage_end": np.asarray(ends, dtype=np.int64),
+            "passage_words": np.asarray(words, dtype=np.int32),
+            "sent_ptr": np.asarray(sent_ptr, dtype=np.int64),
+            "sent_start": np.asarray(sent_start, dtype=np.int64),
+            "sent_end": np.asarray(sent_end, dtype=np.int64),
+            "fwd_ptr": np.asarray(fwd_ptr, dtype=np.int64),
+            "fwd_term": np.asarray(fwd_term, dtype=np.int32),
+            "fwd_tf": np.asarray(fwd_tf, dtype=np.int32),
+        }
+        return cls(terms, arrays, np.asarray(bounds, dtype=np.int64), docs=docs)
+
+    def bodies(self, lo: int, hi: int) -> Iterator[str | bytes]:
+        """Article bodies; a generation's as stored bytes, not decoded."""
+        if self.index is None:
+            yield from (d.body for d in self.docs[lo:hi])
+            return
+        offsets = np.asarray(self.index.body_offsets[lo : hi + 1]).tolist()
+        data = self.index.bodies
+        for a, b in zip(offsets, offsets[1:]):
+            yield data[a:b]
+
+    def records(self, lo: int, hi: int) -> Iterator[dict[str, Any] | bytes]:
+        """Article records; a generation's as its stored JSON lines."""
+        if self.index is None:
+            yield from (d.meta for d in self.docs[lo:hi])
+            return
+        articles = self.index.articles
+        yield from (articles.raw(a) for a in range(lo, hi))  # type: ignore[attr-defined]
+
+
+Piece = tuple[Segment, int, int]  # a segment's articles lo..hi
+
+
+def assemble(pieces: list[Piece], params: BM25Params, stems: dict[str, str]
+             ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """JSON tables and arrays (forward and inverted) for the pieces' articles, in order."""
+    spans = []  # per piece: passage range, forward-index range, sentence range
+    for seg, lo, hi in pieces:
+        p0, p1 = int(seg.bounds[lo]), int(seg.bounds[hi])
+        fwd_ptr, sent_ptr = seg.arrays["fwd_ptr"], seg.arrays["sent_ptr"]
+        spans.append((p0, p1, int(fwd_ptr[p0]), int(fwd_ptr[p1]), int(sent_ptr[p0]), int(sent_ptr[p1])))
+    remaps, terms = _merged_vocab(pieces, spans)
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in (*_SEGMENT_KEYS, "passage_article")}
+    first_article = 0
+    for (seg, lo, hi), (p0, p1, f0, f1, s0, s1) in zip(pieces, spans):
+        arr = seg.arrays
+        for key in _PASSAGE:
+            parts[key].append(np.asarray(arr[key][p0:p1]))
+        per_article = np.diff(np.asarray(seg.bounds[lo : hi + 1]))
+        parts["passage_article"].append(np.repeat(np.arange(first_article, first_article + hi - lo), per_article))
+        first_article += hi - lo
+        parts["fwd_ptr"].append(np.diff(np.asarray(arr["fwd_ptr"][p0 : p1 + 1])))
+        remap = remaps[id(seg)]
+        term = np.asarray(arr["fwd_term"][f0:f1])
+        parts["fwd_term"].append(term if remap is None else remap[term])
+        parts["fwd_tf"].append(np.asarray(arr["fwd_tf"][f0:f1]))
+        parts["sent_ptr"].append(np.diff(np.asarray(arr["sent_ptr"][p0 : p1 + 1])))
+        parts["sent_start"].append(np.asarray(arr["sent_start"][s0:s1]))
+        parts["sent_end"].append(np.asarray(arr["sent_end"][s0:s1]))
+    joined = {k: _concat(v) for k, v in parts.items()}
+    ptr = np.concatenate([[0], np.cumsum(joined["fwd_ptr"])]).astype(np.int64)
+    n = len(ptr) - 1
+    term_arr = joined["fwd_term"].astype(np.int32, copy=False)
+    tf_arr = joined["fwd_tf"].astype(np.int32, copy=False)
+    owner = np.repeat(np.arange(n, dtype=np.int32), np.diff(ptr))
+    order = np.argsort(term_arr, kind="stable")
+    df = np.bincount(term_arr, minlength=len(terms))
+    lengths = np.bincount(owner, weights=tf_arr, minlength=n)
+    arrays = {
+        "passage_article": joined["passage_article"].astype(np.int32, copy=False),
+        **{k: joined[k].astype(dtype, copy=False) for k, dtype in _PASSAGE.items()},
+        "passage_len": lengths.astype(np.int32),
+        "sent_ptr": np.concatenate([[0], np.cumsum(joined["sent_ptr"])]).astype(np.int64),
+        "sent_start": joined["sent_start"].astype(np.int64, copy=False),
+        "sent_end": joined["sent_end"].astype(np.int64, copy=False),
+        "post_ptr": np.concatenate([[0], np.cumsum(df)]).astype(np.int64),
+        "post_doc": owner[order],
+        "post_tf": tf_arr[order],
+        "fwd_ptr": ptr,
+        "fwd_term": term_arr,
+        "fwd_tf": tf_arr,
+        "idf": okapi_idf(df, n, params.epsilon),
+    }
+    vocab = {t: i for i, t in enumerate(terms)}
+    # sorted: a refresh seeds its stems from the old index, a full build meets them in reading order
+    used = {k: stems[k] for k in sorted(stems) if stems[k] in vocab}
+    return {"vocab": vocab, "stems": used}, arrays
+
+
+def _merged_vocab(pieces: list[Piece], spans: list[tuple[int, ...]]
+                  ) -> tuple[dict[int, np.ndarray | None], list[str]]:
+    """The sorted terms the pieces use, and per segment an array mapping its
+    term ids to theirs (None: already the same ids). Both sides are sorted,
+    so each passage's term ids stay in ascending order."""
+    segments = {id(seg): seg for seg, _, _ in pieces}
+    used: dict[int, np.ndarray] = {}
+    for (seg, _, _), (_, _, f0, f1, _, _) in zip(pieces, spans):
+        mask = used.setdefault(id(seg), np.zeros(len(seg.terms), dtype=bool))
+        mask[np.asarray(seg.arrays["fwd_term"][f0:f1])] = True
+    if len(segments) == 1:
+        (key, mask), = used.items()
+        if mask.all():
+            return {key: None}, list(segments[key].terms)
+    words: dict[int, list[str]] = {}
+    for key, mask in used.items():
+        seg_terms = segments[key].terms
+        words[key] = [seg_terms[i] for i in np.flatnonzero(mask).tolist()]
+    terms = sorted(set().union(*words.values()))
+    vocab = {t: i for i, t in enumerate(terms)}
+    remaps: dict[int, np.ndarray | None] = {}
+    for key, mask in used.items():
+        remap = np.full(len(mask), -1, dtype=np.int32)
+        remap[mask] = np.fromiter((vocab[t] for t in words[key]), dtype=np.int32, count=len(words[key]))
+        remaps[key] = remap
+    return remaps, terms
+
+
+def _concat(parts: list[np.ndarray]) -> np.ndarray:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
