@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from kqa.stopwords import STOPWORDS
 
@@ -81,7 +81,7 @@ class Analyzer:
     ) -> None:
         self._cache: dict[str, str] = dict(known_stems or {})
         self._stemmer = stemmer or _LazySnowball()
-        self._raw: dict[str, list[str]] = {}
+        self._raw: dict[str, tuple[list[str], list[str]]] = {}  # raw token: terms, forms
 
     @property
     def stem_cache(self) -> dict[str, str]:
@@ -94,21 +94,35 @@ class Analyzer:
             self._cache[form] = term
         return term
 
+    def _analysed(self, raw: str) -> tuple[list[str], list[str]]:
+        done = self._raw.get(raw)
+        if done is None:
+            forms = [f for f in token_forms(raw) if f not in STOPWORDS]
+            done = ([self.stem(f) for f in forms], forms)
+            if len(self._raw) < 1_000_000:
+                self._raw[raw] = done
+        return done
+
     def token_terms(self, raw: str) -> list[str]:
         """Index terms for one raw token (empty for stop words); cached, as a
         corpus has far fewer distinct words than word occurrences."""
-        terms = self._raw.get(raw)
-        if terms is None:
-            terms = [self.stem(f) for f in token_forms(raw) if f not in STOPWORDS]
-            if len(self._raw) < 1_000_000:
-                self._raw[raw] = terms
-        return terms
+        return self._analysed(raw)[0]
 
-    def terms(self, text: str) -> list[str]:
-        """Index terms of `text`, in order, duplicates kept (they count as tf)."""
+    def terms(self, text: str, raws: set[str] | None = None) -> list[str]:
+        """Index terms of `text`, in order, duplicates kept (they count as tf);
+        its raw tokens are added to `raws` if given (see `forms`)."""
         out: list[str] = []
         for _, _, raw in words(text):
-            out.extend(self.token_terms(raw))
+            out.extend(self._analysed(raw)[0])
+            if raws is not None:
+                raws.add(raw)
+        return out
+
+    def forms(self, raws: Iterable[str]) -> set[str]:
+        """The stemmed words (keys of the stem table) of these raw tokens."""
+        out: set[str] = set()
+        for raw in raws:
+            out.update(self._analysed(raw)[1])
         return out
 
     def matches(self, text: str, terms: set[str]) -> list[tuple[int, int]]:

@@ -23,6 +23,7 @@ ARRAY_KEYS = (
     "passage_article", "passage_start", "passage_end", "passage_len",
     "post_ptr", "post_doc", "post_tf", "fwd_ptr", "fwd_term", "fwd_tf",
     "idf", "body_offsets", "articles_offsets", "passage_words", "sent_ptr", "sent_start", "sent_end",
+    "form_df",
 )
 
 
@@ -141,6 +142,8 @@ def load(index_dir: Path) -> Index:
     n_passages = len(arrays["passage_article"])
     if len(arrays["post_ptr"]) != len(vocab) + 1 or len(arrays["fwd_ptr"]) != n_passages + 1:
         raise store.IndexInvalid("array sizes disagree with the vocabulary")
+    if len(arrays["form_df"]) != len(stems):
+        raise store.IndexInvalid("stem table disagrees with its counts")
     if len(arrays["body_offsets"]) != len(articles) + 1 or int(arrays["articles_offsets"][-1]) != len(articles._data):
         raise store.IndexInvalid("article table disagrees with bodies.txt")
     # mapped now: a newer build may prune this generation while we still read it

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from kqa import store
 from kqa.analysis import ANALYZER_VERSION, Analyzer
 from kqa.bm25 import BM25Params
@@ -46,6 +48,7 @@ class _Doc:
     meta: dict[str, Any]
     body: str
     passages: list[_Passage]
+    forms: set[str]  # words of its indexed text, as keys of the stem table
 
 
 @dataclass
@@ -179,7 +182,7 @@ def _build_locked(
     for rel, reason in unreachable:
         warn(f"skipped {root / rel}: {reason}")
         report.skipped.append((rel, reason))
-    pieces, source_info, stems = _collect(root, files, params, old, report, progress, warn)
+    pieces, source_info, form_df, analyzer = _collect(root, files, params, old, report, progress, warn)
     if not pieces:
         raise KqaError(f"no readable articles in {root} (.txt, .md or .jsonl files)")
     manifest = {
@@ -189,7 +192,8 @@ def _build_locked(
         "listing": listing,
         "unreachable": dict(unreachable),  # not in "sources": they have no signature to compare
     }
-    json_files, arrays = assemble(pieces, params, stems)
+    stems = {f: analyzer.stem(f) for f in form_df}
+    json_files, arrays = assemble(pieces, params, stems, form_df)
     json_files["sources"] = source_info
     manifest["counts"] = {"articles": sum(hi - lo for _, lo, hi in pieces), "passages": len(arrays["passage_article"])}
     bodies = (body for seg, lo, hi in pieces for body in seg.bodies(lo, hi))
@@ -207,9 +211,9 @@ def _collect(
     report: BuildReport,
     progress: Progress | None,
     warn: Warn,
-) -> tuple[list[Piece], dict[str, Any], dict[str, str]]:
+) -> tuple[list[Piece], dict[str, Any], dict[str, int], Analyzer]:
     """Runs of articles in folder order: the old index's for unchanged files
-    (left as arrays), the rest read now."""
+    (left as arrays), the rest read now; how many articles use each stemmed word."""
     from kqa.passages import punkt_splitter  # reading and splitting: only when building
 
     reusable, seen_ids = _reusable(old, files)  # ids carried over keep their names
@@ -246,7 +250,34 @@ def _collect(
             progress(n, len(files))
     new = Segment.of_docs(docs)
     kept = Segment.of_index(old) if old is not None and any(r[0] for r in runs) else new
-    return [(kept if from_old else new, lo, hi) for from_old, lo, hi in runs], info, analyzer.stem_cache
+    counts: Counter[str] = Counter()  # articles each stemmed word occurs in
+    if kept is not new:
+        counts.update(dict(zip(old.stems, np.asarray(old.form_df).tolist())))  # type: ignore[union-attr]
+        keep = [range(lo, hi) for from_old, lo, hi in runs if from_old]
+        counts.subtract(_dropped_forms(kept, keep, analyzer, params))
+    for doc in docs:
+        counts.update(doc.forms)
+    used = {f: n for f, n in counts.items() if n > 0}
+    return [(kept if from_old else new, lo, hi) for from_old, lo, hi in runs], info, used, analyzer
+
+
+def _dropped_forms(old: Segment, keep: list[range], analyzer: Analyzer, params: BM25Params) -> Counter[str]:
+    """Stemmed words of the old articles not carried over, from their stored
+    text, so the stem table loses the words no remaining article has."""
+    assert old.index is not None
+    gone = np.ones(len(old.bounds) - 1, dtype=bool)
+    for r in keep:
+        gone[r.start : r.stop] = False
+    starts, ends = np.asarray(old.arrays["passage_start"]), np.asarray(old.arrays["passage_end"])
+    counts: Counter[str] = Counter()
+    for a in np.flatnonzero(gone).tolist():
+        body, raws = old.index.body(a), set()
+        if params.title:
+            analyzer.terms(old.index.articles[a]["title"], raws)
+        for p in range(int(old.bounds[a]), int(old.bounds[a + 1])):
+            analyzer.terms(body[int(starts[p]) : int(ends[p])], raws)
+        counts.update(analyzer.forms(raws))
+    return counts
 
 
 def _read_file(
@@ -280,7 +311,7 @@ def _read_file(
         if unique != article.id:
             warn(f"{src.path}: id {article.id!r} is already used; this article is {unique!r}")
             article.id = unique
-        docs.append(_Doc(article.meta(), article.body, passages))
+        docs.append(_Doc(article.meta(), article.body, *passages))
     info: dict[str, Any] = {"sig": src.signature, "digest": file_digest(src.path)}
     if problems:
         info["problems"] = problems
@@ -288,21 +319,23 @@ def _read_file(
 
 
 def _article_passages(article: Any, analyzer: Analyzer, split: SentenceSplitter,
-                      params: BM25Params) -> list[_Passage]:
+                      params: BM25Params) -> tuple[list[_Passage], set[str]]:
+    """Passages, and the words (stem table keys) of all the text indexed."""
     from kqa.passages import split_passages
 
-    title_terms = analyzer.terms(article.title)
+    raws: set[str] = set()
+    title_terms = analyzer.terms(article.title, raws if params.title else None)
     passages = []
     # an article that is only a headline is its own passage, so it can be found
     spans = split_passages(article.body, article.content_start, split) or split_passages(article.body, 0, split)
     for span in spans:
         text = article.body[span.start : span.end]
         sentences = [(span.start + a, span.start + b) for a, b in split(text)]
-        terms = Counter(analyzer.terms(text))
+        terms = Counter(analyzer.terms(text, raws))
         for _ in range(params.title):
             terms.update(title_terms)
         passages.append(_Passage(span.start, span.end, terms, span.words, sentences))
-    return passages
+    return passages, analyzer.forms(raws)
 
 
 def _skip(src: SourceFile, reason: str, report: BuildReport, warn: Warn) -> dict[str, Any]:

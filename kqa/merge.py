@@ -98,9 +98,12 @@ class Segment:
 Piece = tuple[Segment, int, int]  # a segment's articles lo..hi
 
 
-def assemble(pieces: list[Piece], params: BM25Params, stems: dict[str, str]
+def assemble(pieces: list[Piece], params: BM25Params, stems: dict[str, str], form_df: Mapping[str, int]
              ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """JSON tables and arrays (forward and inverted) for the pieces' articles, in order."""
+    """JSON tables and arrays (forward and inverted) for the pieces' articles,
+    in order; the stem table sorted (a refresh and a full build meet the
+    words in different orders) with the number of articles using each word."""
+    stems = {f: stems[f] for f in sorted(stems)}
     spans = []  # per piece: passage range, forward-index range, sentence range
     for seg, lo, hi in pieces:
         p0, p1 = int(seg.bounds[lo]), int(seg.bounds[hi])
@@ -147,11 +150,10 @@ def assemble(pieces: list[Piece], params: BM25Params, stems: dict[str, str]
         "fwd_term": term_arr,
         "fwd_tf": tf_arr,
         "idf": okapi_idf(df, n, params.epsilon),
+        "form_df": np.fromiter((form_df[f] for f in stems), dtype=np.int32, count=len(stems)),
     }
     vocab = {t: i for i, t in enumerate(terms)}
-    # sorted: a refresh seeds its stems from the old index, a full build meets them in reading order
-    used = {k: stems[k] for k in sorted(stems) if stems[k] in vocab}
-    return {"vocab": vocab, "stems": used}, arrays
+    return {"vocab": vocab, "stems": stems}, arrays
 
 
 def _merged_vocab(pieces: list[Piece], spans: list[tuple[int, ...]]

@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-FORMAT_VERSION = 4  # 3: per-file table in sources.json, listing digest in the manifest; 4: articles.jsonl
+FORMAT_VERSION = 5  # 3: per-file table in sources.json, listing digest in the manifest; 4: articles.jsonl;
+# 5: form_df.npy (articles using each stem-table word, so a refresh can drop words no article has left)
 PASSAGES_VERSION = 5  # bump when articles are read or split differently (titles, dates, passages): indexes are rebuilt
 CURRENT = "current"
 MANIFEST = "manifest.json"
