@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import chain
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from kqa.stopwords import STOPWORDS
@@ -112,18 +113,18 @@ class Analyzer:
         """Index terms of `text`, in order, duplicates kept (they count as tf);
         its raw tokens are added to `raws` if given (see `forms`)."""
         out: list[str] = []
-        for _, _, raw in words(text):
-            out.extend(self._analysed(raw)[0])
-            if raws is not None:
-                raws.add(raw)
+        analysed = self._analysed
+        tokens = _TOKEN.findall(text)  # as `words`, without offsets: the pattern has no groups
+        for raw in tokens:
+            out.extend(analysed(raw)[0])
+        if raws is not None:
+            raws.update(tokens)
         return out
 
     def forms(self, raws: Iterable[str]) -> set[str]:
         """The stemmed words (keys of the stem table) of these raw tokens."""
-        out: set[str] = set()
-        for raw in raws:
-            out.update(self._analysed(raw)[1])
-        return out
+        get, analysed = self._raw.get, self._analysed
+        return set(chain.from_iterable((get(raw) or analysed(raw))[1] for raw in raws))
 
     def matches(self, text: str, terms: set[str]) -> list[tuple[int, int]]:
         """Spans of `text` whose terms are in `terms` (for highlighting)."""

@@ -48,7 +48,6 @@ class _Doc:
     meta: dict[str, Any]
     body: str
     passages: list[_Passage]
-    forms: set[str]  # words of its indexed text, as keys of the stem table
 
 
 @dataclass
@@ -226,6 +225,7 @@ def _collect(
         return splitter[0](text)
 
     docs: list[_Doc] = []
+    forms: Counter[str] = Counter()  # articles read now using each stemmed word
     runs: list[list[Any]] = []  # [from the old index?, first article, end]
     info: dict[str, Any] = {}
     for n, src in enumerate(files, start=1):
@@ -238,7 +238,7 @@ def _collect(
             report.files_reused += 1
         else:
             lo = len(docs)
-            info[src.relpath] = _read_file(src, analyzer, split, params, docs, seen_ids, report, warn)
+            info[src.relpath] = _read_file(src, analyzer, split, params, docs, forms, seen_ids, report, warn)
             hi = len(docs)
             report.files_read += 1
         if hi > lo:
@@ -250,13 +250,11 @@ def _collect(
             progress(n, len(files))
     new = Segment.of_docs(docs)
     kept = Segment.of_index(old) if old is not None and any(r[0] for r in runs) else new
-    counts: Counter[str] = Counter()  # articles each stemmed word occurs in
+    counts = forms
     if kept is not new:
         counts.update(dict(zip(old.stems, np.asarray(old.form_df).tolist())))  # type: ignore[union-attr]
         keep = [range(lo, hi) for from_old, lo, hi in runs if from_old]
         counts.subtract(_dropped_forms(kept, keep, analyzer, params))
-    for doc in docs:
-        counts.update(doc.forms)
     used = {f: n for f, n in counts.items() if n > 0}
     return [(kept if from_old else new, lo, hi) for from_old, lo, hi in runs], info, used, analyzer
 
@@ -286,6 +284,7 @@ def _read_file(
     split: SentenceSplitter,
     params: BM25Params,
     docs: list[_Doc],
+    forms: Counter[str],
     seen_ids: set[str],
     report: BuildReport,
     warn: Warn,
@@ -306,12 +305,13 @@ def _read_file(
     for problem in problems:
         warn(f"skipped {src.path} {problem}")
     report.bad_records += len(problems)
-    for article, passages in done:
+    for article, (passages, words) in done:
+        forms.update(words)
         unique = _unique(article.id, seen_ids)
         if unique != article.id:
             warn(f"{src.path}: id {article.id!r} is already used; this article is {unique!r}")
             article.id = unique
-        docs.append(_Doc(article.meta(), article.body, *passages))
+        docs.append(_Doc(article.meta(), article.body, passages))
     info: dict[str, Any] = {"sig": src.signature, "digest": file_digest(src.path)}
     if problems:
         info["problems"] = problems
