@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import chain
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain
 
 from kqa.stopwords import STOPWORDS
 
