@@ -4,8 +4,8 @@ Before `main()` dispatches, and again after, the start-up guard in
 kqa/__init__.py ends the process at once with kqa's one-line message. While a
 command runs, Ctrl-C is a KeyboardInterrupt and SIGTERM a `Terminated`, so an
 index build removes its half-written generation before `main()` reports them;
-the app gets Python's own handlers back, since Textual restores the terminal
-on its own terms.
+the app gets Python's own handlers back, and kqa.tui.launch has its event
+loop quit the app on either signal, so Textual restores the terminal first.
 """
 
 from __future__ import annotations
