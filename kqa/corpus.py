@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kqa.analysis import fold
-from kqa.dates import infer_date, normalize_date
+from kqa.dates import date_problem, infer_date, normalize_date
 from kqa.stopwords import STOPWORDS
 from kqa.frontmatter import FrontMatterError, as_text, split_front_matter
 from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, scan
@@ -183,7 +183,7 @@ def _set_date(article: Article, raw: object, not_after: dt.date | None = None) -
     if raw not in (None, ""):
         article.date = normalize_date(raw)
         if article.date is None:
-            raise CorpusFileError(f"unreadable date {raw!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            raise CorpusFileError(date_problem(raw))
         return
     article.date = infer_date(article.body, not_after)
     article.date_inferred = article.date is not None

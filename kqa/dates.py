@@ -33,6 +33,8 @@ _TEXT_DATES = [
 
 _SLASHED = re.compile(r"^\d{4}/\d{1,2}(?:/\d{1,2})?(?=$|[T ])")
 _WEEKDAY_BEFORE = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\d|[a-z])", re.I)
+# 21/09/2023, 09/21/2023, 21.09.2023: read only where the numbers leave one order possible
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})")
 _TIME_AFTER = re.compile(r",?\s+(?:at\s+)?\d{1,2}(?:(?:[:.]\d{2}){1,2}|\s*[ap]\.?m\b).*$", re.I)
 
 
@@ -62,7 +64,30 @@ def normalize_date(value: object) -> str | None:
     m = re.fullmatch(_MONTH + r",?\s+(?P<year>\d{4})", text, re.I)
     if m:
         return _checked(int(m["year"]), MONTHS[m["month"].lower()], None)
+    m = _NUMERIC.fullmatch(text.strip())
+    if m and (order := _day_month(int(m["a"]), int(m["b"]))) is not None:
+        return _checked(int(m["year"]), order[1], order[0])
     return None
+
+
+def _day_month(a: int, b: int) -> tuple[int, int] | None:
+    """(day, month) of `a/b/year` when only one order can be meant; None for
+    `03/04/2023`, which is 3 April in Europe and March 4 in the US."""
+    if a > 12 >= b or a == b:
+        return a, b
+    if b > 12 >= a:
+        return b, a
+    return None
+
+
+def date_problem(value: object) -> str:
+    """Why `value` is not a date normalize_date can read, in words for the user."""
+    m = _NUMERIC.fullmatch(str(value).strip())
+    if m and max(int(m["a"]), int(m["b"])) <= 12:
+        a, b = int(m["a"]), int(m["b"])
+        return (f"ambiguous date {value!r} ({a} {calendar.month_name[b]} or {calendar.month_name[a]} {b}?): "
+                "write it as YYYY-MM-DD")
+    return f"unreadable date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)"
 
 
 def _unix_day(value: float) -> str | None:

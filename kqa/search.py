@@ -13,7 +13,7 @@ import numpy as np
 
 from kqa.analysis import Analyzer, fold
 from kqa.bm25 import score
-from kqa.dates import date_span, display_date, normalize_date
+from kqa.dates import date_problem, date_span, display_date, normalize_date
 from kqa.errors import KqaError
 from kqa.index import Index
 from kqa.query import STOP_MARK, Phrase, Query, parse, word_slots
@@ -39,7 +39,7 @@ class Filters:
                 return None
             norm = normalize_date(value)
             if norm is None:
-                raise KqaError(f"{flag}: cannot read date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+                raise KqaError(f"{flag}: {date_problem(value)}")
             return norm
 
         first, last = day(since, "--since"), day(until, "--until")

@@ -78,7 +78,7 @@ def test_no_results_exit_1_with_hint(ask) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["-q", Q, "--since", "yesterday"], "--since: cannot read date"),
+        (["-q", Q, "--since", "yesterday"], "--since: unreadable date"),
         (["-q", Q, "-k", "0"], "-k must be at least 1"),
         (["-q", Q, "--format", "xml"], "invalid choice"),
         (["-q", ""], "the question is empty"),

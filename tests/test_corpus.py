@@ -449,10 +449,15 @@ def test_front_matter_empty_key(tmp_path: Path) -> None:
     assert msg.startswith("malformed front matter (line 2")
 
 
-@pytest.mark.parametrize("bad", ["2023-13-01", "2023-02-30", "last Tuesday", "12/01/2021"])
+@pytest.mark.parametrize("bad", ["2023-13-01", "2023-02-30", "last Tuesday", "31/02/2021", "13/13/2021"])
 def test_bad_date_in_front_matter(tmp_path: Path, bad: str) -> None:
     msg = error_for(tmp_path, "x.txt", f"---\ndate: {bad}\n---\n" + BODY)
     assert msg.startswith(f"unreadable date '{bad}'")
+
+
+def test_a_date_whose_day_and_month_could_swap_is_refused_with_both_readings(tmp_path: Path) -> None:
+    msg = error_for(tmp_path, "x.txt", "---\ndate: 12/01/2021\n---\n" + BODY)
+    assert msg == "ambiguous date '12/01/2021' (12 January or December 1?): write it as YYYY-MM-DD"
 
 
 def test_front_matter_only_has_no_article_text(tmp_path: Path) -> None:

@@ -39,6 +39,13 @@ from kqa.dates import date_span, display_date, infer_date, normalize_date
         ("Sep 21, 2023, 10:03 AM", "2023-09-21"),
         ("21 September 2023 14.03 BST", "2023-09-21"),
         ("Sept. 21, 2023 2pm", "2023-09-21"),
+        # numbers in either order where only one order is a date (or both orders give the same day)
+        ("09/21/2023", "2023-09-21"),
+        ("21/09/2023", "2023-09-21"),
+        ("21.11.2023", "2023-11-21"),
+        ("23-11-2021", "2021-11-23"),
+        ("9/21/2023 2:03 PM", "2023-09-21"),
+        ("05/05/2023", "2023-05-05"),
     ],
 )
 def test_normalize_date_accepts_partial_and_written_dates(value: object, expected: str) -> None:
@@ -47,9 +54,8 @@ def test_normalize_date_accepts_partial_and_written_dates(value: object, expecte
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "   ", "yesterday", "2023-13", "2023-02-30", "2023-11-31", "12/01/2021",
-     "21.11.2023", "Smarch 2023", "February 30, 2023", "23-11-2021", "09/21/2023", "21/09/2023",
-     "2023/21/09", "Thu, 30 Feb 2023 10:00", "Sun", "Thursday", "21 Sep 2023 and after"],
+    [None, "", "   ", "yesterday", "2023-13", "2023-02-30", "2023-11-31", "12/01/2021", "03.04.2023",
+     "Smarch 2023", "February 30, 2023", "21/13/2023", "31/02/2023", "21/09/23", "21/09-2023", "2023/21/09", "Thu, 30 Feb 2023 10:00", "Sun", "Thursday", "21 Sep 2023 and after"],
 )
 def test_normalize_date_rejects_unreadable_values(value: object) -> None:
     assert normalize_date(value) is None

@@ -147,13 +147,16 @@ def test_feed_and_cms_date_forms_are_the_day_written(tmp_path: Path) -> None:
         "cms.md": "---\ntitle: CMS\ndate: 2023/09/21\n---\n" + BODY,
         "web.md": "---\ntitle: Web\ndate: \"Thursday, September 21, 2023 at 11:30 PM EDT\"\n---\n" + BODY,
         "us.md": "---\ntitle: US order\ndate: 09/21/2023\n---\n" + BODY,
+        "eu.md": "---\ntitle: European order\ndate: 21.09.2023\n---\n" + BODY,
+        "either.md": "---\ntitle: Either order\ndate: 09/03/2023\n---\n" + BODY,
     }
     out, err = hits(tmp_path, files, "--since", "2023-09-21", "--until", "2023-09-21")
     assert {name: h["date"] for name, h in out.items()} == {
-        "rss.md": "2023-09-21", "cms.md": "2023-09-21", "web.md": "2023-09-21"}
+        "rss.md": "2023-09-21", "cms.md": "2023-09-21", "web.md": "2023-09-21", "us.md": "2023-09-21",
+        "eu.md": "2023-09-21"}
     skipped = [line for line in err.splitlines() if line.startswith("kqa: skipped")]
-    assert skipped == [f"kqa: skipped {tmp_path / 'articles' / 'us.md'}: unreadable date '09/21/2023' "
-                       "(use YYYY, YYYY-MM or YYYY-MM-DD)"]
+    assert skipped == [f"kqa: skipped {tmp_path / 'articles' / 'either.md'}: ambiguous date '09/03/2023' "
+                       "(9 March or September 3?): write it as YYYY-MM-DD"]
 
 
 def test_jsonl_unix_times_are_their_utc_day_other_numbers_refused(tmp_path: Path) -> None:

@@ -133,7 +133,7 @@ async def test_bad_date_is_shown_in_the_form_not_raised(bundled_copy: Path, tmp_
         await pilot.press("ctrl+f", "tab", *"2023-13", "enter")
         await pilot.pause()
         assert isinstance(app.screen, FilterScreen)
-        assert "cannot read date '2023-13'" in text_of(app.screen, "#filter-error")  # type: ignore[arg-type]
+        assert "unreadable date '2023-13'" in text_of(app.screen, "#filter-error")  # type: ignore[arg-type]
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, FilterScreen) and not app.filters
@@ -338,7 +338,7 @@ def test_app_from_args_takes_the_one_shot_options(bundled_copy: Path, tmp_path: 
     assert app.top == 3 and app.filters == Filters("cdmedia", "2021", None) and app.searcher is None
     tui_args = argparse.Namespace(corpus=str(bundled_copy), index=None, debug=False)  # `kqa tui`
     assert app_from_args(tui_args).top == 5
-    with pytest.raises(KqaError, match="cannot read date"):
+    with pytest.raises(KqaError, match="unreadable date"):
         app_from_args(argparse.Namespace(**{**vars(args), "since": "soon"}))
 
 
