@@ -5,7 +5,7 @@ lines (Hugo).
 Only what metadata needs is read, without a YAML library: `key: value` lines,
 lists (`- item` lines under a key, or `[a, b]`) joined with ", ", values
 continued on indented lines (`title: >` and long plain values), and a nested
-mapping reduced to its `name` (`source:\\n  name: Reuters`). Every value comes
+mapping reduced to its `name` (`source:\\n  name: Reuters`, `source: {name: Reuters}`). Every value comes
 back as one line of text; a malformed block raises `FrontMatterError`.
 """
 
@@ -137,15 +137,27 @@ def _value(value: str, lines: list[str]) -> str:
         value = " ".join([value, *block])
     if value.startswith("[") and value.endswith("]") and not re.search(r"[][]", _QUOTED.sub("", value[1:-1])):
         return _join(m.group(1) for m in _FLOW_ITEM.finditer(value[1:-1]))  # [a, "b, c"]: not [x] y [z]
-    return _scalar(value)
+    return _flow_scalar(value)
 
 
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
-_FLOW_ITEM = re.compile(r"\s*(" + _QUOTED.pattern + r"|[^,]+)")
+_FLOW_ITEM = re.compile(r"\s*(\{[^{}]*\}|" + _QUOTED.pattern + r"|[^,]+)")  # [{name: A, id: 1}, "b, c", d]
+_FLOW_PAIR = re.compile(r"(?:^|,)\s*(" + _QUOTED.pattern + r"|[^,:{}]+?)\s*:\s*(" + _QUOTED.pattern + r"|[^,]*)")
 
 
 def _join(items: Iterable[str]) -> str:
-    return ", ".join(v for v in (_scalar(item.strip()) for item in items) if v)
+    return ", ".join(v for v in (_flow_scalar(item.strip()) for item in items) if v)
+
+
+def _flow_scalar(value: str) -> str:
+    """A scalar, or a mapping written on one line (`{name: Reuters, id: rtr}`) by its name."""
+    if value.startswith("{") and value.endswith("}"):
+        if not value[1:-1].strip():
+            return ""  # {}: an empty mapping
+        pairs = {_scalar(k).lower(): v for k, v in _FLOW_PAIR.findall(value[1:-1])}
+        if pairs:
+            return _scalar(pairs.get("name", "").strip())
+    return _scalar(value)
 
 
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)")

@@ -194,10 +194,16 @@ def test_a_list_of_people_written_as_mappings_is_their_names(tmp_path: Path) -> 
     files = {
         "people.md": "---\ntitle: People\nauthor:\n  - name: Jane Doe\n    url: https://example.com/jane\n"
                      "  - email: j@example.com\n    name: John Roe\ndate: 2023-09-21\n---\n" + BODY,
+        # the same on one line, as YAML also allows (a news API's `source: {id: ..., name: ...}`)
+        "flow.md": "---\ntitle: Flow\nsource: {id: reuters, name: \"Reuters, London\"}\n"
+                   "author: [{name: Jane Doe, url: 'https://example.com/jane'}, {name: John Roe}]\n---\n" + BODY,
+        "braces.md": "---\ntitle: {Update} Talks resume\nsource: {}\n---\n" + BODY,
     }
     out, err = hits(tmp_path, files)
     assert "kqa: skipped" not in err
     assert (out["people.md"]["author"], out["people.md"]["source"]) == ("Jane Doe, John Roe", "Jane Doe, John Roe")
+    assert (out["flow.md"]["author"], out["flow.md"]["source"]) == ("Jane Doe, John Roe", "Reuters, London")
+    assert (out["braces.md"]["title"], out["braces.md"]["source"]) == ("{Update} Talks resume", "braces")  # no source: the file name
 
 
 def test_indented_keys_are_keys_not_part_of_the_value_above(tmp_path: Path) -> None:
