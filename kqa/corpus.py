@@ -213,6 +213,20 @@ def _whole_chars(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
+TITLE_CHARS = 100  # a title taken from a record's text: its first line, up to this long
+
+
+def _clipped(line: str, limit: int) -> str:
+    """`line` in at most `limit` characters: cut at the last word that fits, `…` marking the cut."""
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space].rstrip(" ,;:-–—")
+    return cut + "…"
+
+
 def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | None = None) -> Article:
     try:
         rec = json.loads(line)
@@ -235,7 +249,7 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
         id=opt("id") or f"{Path(relpath).with_suffix('').as_posix()}:{lineno}",
         relpath=relpath,
         line=lineno,
-        title=opt("title") or body.strip().split("\n", 1)[0][:100],
+        title=opt("title") or _clipped(body.strip().split("\n", 1)[0], TITLE_CHARS),
         source=_site(opt("source")) or opt("author") or _fallback_source(relpath),
         body=body,
         author=opt("author"),

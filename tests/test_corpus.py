@@ -501,7 +501,13 @@ def test_jsonl_records_with_metadata_and_defaults(tmp_path: Path) -> None:
 
 def test_jsonl_title_from_text_is_capped(tmp_path: Path) -> None:
     (a,) = load(tmp_path, "x.jsonl", jsonl({"text": "w" * 300}))
-    assert a.title == "w" * 100
+    assert a.title == "w" * 99 + "…"
+    words = "Armenia and Azerbaijan agreed on Thursday to open talks on the corridor, officials in Yerevan, Baku " \
+            "and Moscow said."
+    (b,) = load(tmp_path, "y.jsonl", jsonl({"text": words}))
+    assert b.title == "Armenia and Azerbaijan agreed on Thursday to open talks on the corridor, officials in Yerevan…"
+    (c,) = load(tmp_path, "z.jsonl", jsonl({"text": words[:100] + "\nMore text."}))
+    assert c.title == words[:100]  # a first line that fits is whole
 
 
 def test_jsonl_malformed_line_skipped_other_records_kept(tmp_path: Path) -> None:
