@@ -32,6 +32,9 @@ Data sets:
   (tests/data/bundled_questions_blind.jsonl) written after the ranking was
   tuned, by someone who saw neither the first set nor any system's results:
   a check that gains on the first set are not an echo of it.
+* bundled-blind2, mixed-blind2 - 80 more questions written the same way
+  (tests/data/bundled_questions_blind2.jsonl, 16 per article), measured
+  before any change was made with them in view.
 * --questions FILE (any number of times): your own labelled questions (the
   `kqa eval` format) as extra data sets named after the file: on --corpus DIR
   when given, else on the bundled corpus alone (NAME) and among the BBC
@@ -75,10 +78,11 @@ from kqa.search import Searcher  # noqa: E402
 BUNDLED = ROOT / "corpus"
 QUESTIONS = ROOT / "tests" / "data" / "bundled_questions.jsonl"
 BLIND_QUESTIONS = ROOT / "tests" / "data" / "bundled_questions_blind.jsonl"
+BLIND2_QUESTIONS = ROOT / "tests" / "data" / "bundled_questions_blind2.jsonl"
 BBC = SHARED / "data" / "bbc-news"
 K = 10
 QUICK_SQUAD = 500
-ALL_DATASETS = ("squad", "bundled", "mixed", "bundled-blind", "mixed-blind")
+ALL_DATASETS = ("squad", "bundled", "mixed", "bundled-blind", "mixed-blind", "bundled-blind2", "mixed-blind2")
 
 
 @dataclass
@@ -155,6 +159,8 @@ DATASETS: dict[str, Loader] = {
     "squad": _squad, "bundled": _bundled, "mixed": _mixed,
     "bundled-blind": lambda work, quick: _bundled(work, quick, BLIND_QUESTIONS),
     "mixed-blind": lambda work, quick: _mixed(work, quick, BLIND_QUESTIONS),
+    "bundled-blind2": lambda work, quick: _bundled(work, quick, BLIND2_QUESTIONS),
+    "mixed-blind2": lambda work, quick: _mixed(work, quick, BLIND2_QUESTIONS),
 }
 
 

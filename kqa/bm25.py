@@ -21,10 +21,17 @@ class BM25Params:
     k1: float = 0.9
     b: float = 0.4
     epsilon: float = 0.25
-    title: int = 1  # times the article title's terms are counted in each passage
+    title: int = 1  # times the article's header (title_text) is counted in each passage
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
+
+
+def title_text(title: str, cited: str | None) -> str:
+    """What BM25Params.title counts with each passage: the article's title
+    and the source and author its file gives (`cited`), so a question that
+    names the outlet or the writer ("according to Bloomberg") finds it."""
+    return f"{title} {cited}" if cited else title
 
 
 def okapi_idf(df: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:

@@ -47,6 +47,7 @@ class Article:
     date_inferred: bool = False
     url: str | None = None
     content_start: int = 0  # passages start here (after a headline line)
+    cited: str = ""  # source and author as the file gives them (no fallback): searched with the title
     line: int | None = None  # record's line in a .jsonl file
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -140,6 +141,12 @@ def _site(source: str | None) -> str | None:
     return host.removeprefix("www.") or source
 
 
+def _cited(source: str | None, author: str | None) -> str:
+    """The outlet and writer a user may name in a question ("according to
+    Bloomberg"); a folder name standing in for a source is not one."""
+    return " ".join(dict.fromkeys(v for v in (_site(source), author) if v))
+
+
 def _fallback_source(relpath: str) -> str:
     parent = Path(relpath).parent.as_posix()
     return parent if parent not in ("", ".") else Path(relpath).stem
@@ -168,6 +175,7 @@ def _text_article(relpath: str, text: str, not_after: dt.date | None = None) -> 
         author=meta.get("author") or None,
         url=meta.get("url") or _address(meta.get("source")),
         content_start=content_start,
+        cited=_cited(meta.get("source"), meta.get("author")),
         extra={k: v for k, v in meta.items() if k not in FRONT_MATTER_KEYS},
     )
     _set_date(article, _publication_date(meta), not_after)
@@ -254,6 +262,7 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
         body=body,
         author=opt("author"),
         url=opt("url") or _address(opt("source")),
+        cited=_cited(opt("source"), opt("author")),
     )
     _set_date(article, _publication_date({k.lower(): v for k, v in rec.items()}), not_after)
     return article

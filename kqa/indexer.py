@@ -20,7 +20,7 @@ import numpy as np
 
 from kqa import store
 from kqa.analysis import ANALYZER_VERSION, Analyzer
-from kqa.bm25 import BM25Params
+from kqa.bm25 import BM25Params, title_text
 from kqa.sources import SourceFile, listing_digest, printable, scan
 from kqa.errors import KqaError
 from kqa.index import Index, load
@@ -271,7 +271,8 @@ def _dropped_forms(old: Segment, keep: list[range], analyzer: Analyzer, params: 
     for a in np.flatnonzero(gone).tolist():
         body, raws = old.index.body(a), set()
         if params.title:
-            analyzer.terms(old.index.articles[a]["title"], raws)
+            record = old.index.articles[a]
+            analyzer.terms(title_text(record["title"], record.get("cited")), raws)
         for p in range(int(old.bounds[a]), int(old.bounds[a + 1])):
             analyzer.terms(body[int(starts[p]) : int(ends[p])], raws)
         counts.update(analyzer.forms(raws))
@@ -324,7 +325,7 @@ def _article_passages(article: Any, analyzer: Analyzer, split: SentenceSplitter,
     from kqa.passages import split_passages
 
     raws: set[str] = set()
-    title_terms = analyzer.terms(article.title, raws if params.title else None)
+    title_terms = analyzer.terms(title_text(article.title, article.cited), raws if params.title else None)
     passages = []
     # an article that is only a headline is its own passage, so it can be found
     spans = split_passages(article.body, article.content_start, split) or split_passages(article.body, 0, split)

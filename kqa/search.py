@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from kqa.analysis import Analyzer, fold
-from kqa.bm25 import score
+from kqa.bm25 import score, title_text
 from kqa.dates import date_problem, date_span, display_date, normalize_date
 from kqa.errors import KqaError
 from kqa.index import Index
@@ -341,7 +341,8 @@ class Searcher:
     def _title_terms(self, article: int) -> Counter[str]:
         terms = self._titles.get(article)
         if terms is None:
-            terms = Counter(self.analyzer.terms(self.index.articles[article]["title"]))
+            record = self.index.articles[article]
+            terms = Counter(self.analyzer.terms(title_text(record["title"], record.get("cited"))))
             _remember(self._titles, article, terms, 4096)
         return terms
 

@@ -545,3 +545,14 @@ def test_jsonl_without_usable_records(tmp_path: Path) -> None:
 
 def test_jsonl_blank_only_lines_is_empty(tmp_path: Path) -> None:
     assert error_for(tmp_path, "x.jsonl", "\n\n") == "empty file"
+
+
+def test_cited_is_the_source_and_author_the_file_gives(tmp_path: Path) -> None:
+    given = load_one(tmp_path, "a.md", "---\ntitle: T\nsource: The Sofia Globe\nauthor: Igor Chalenko\n---\n" + BODY)
+    site = load_one(tmp_path, "b.md", "---\nsource: https://www.bloomberg.com/news/x\n---\n" + BODY)
+    alone = load_one(tmp_path, "c.md", "---\nauthor: Jane Doe\n---\n" + BODY)
+    folder = load_one(tmp_path, "wires/d.txt", BODY)
+    (record,) = load(tmp_path, "e.jsonl", jsonl({"text": BODY, "source": {"name": "Reuters"}, "author": "Reuters"}))
+    assert [a.cited for a in (given, site, alone, folder, record)] == [
+        "The Sofia Globe Igor Chalenko", "bloomberg.com", "Jane Doe", "", "Reuters"]
+    assert (alone.source, folder.source) == ("Jane Doe", "wires")  # shown as before

@@ -40,7 +40,8 @@ def _rank_bm25_scores(index_dir: Path, questions: list[str]) -> tuple[np.ndarray
     corpus = []
     for pid in range(ix.n_passages):
         a, start, end = ix.passage_span(pid)
-        title = analyzer.terms(ix.articles[a]["title"]) * ix.params.title
+        record = ix.articles[a]  # the title, and the source and author the file gives, count with each passage
+        title = analyzer.terms(" ".join(filter(None, (record["title"], record.get("cited"))))) * ix.params.title
         corpus.append(analyzer.terms(ix.body(a)[start:end]) + title)
     p = ix.params
     reference = BM25Okapi(corpus, k1=p.k1, b=p.b, epsilon=p.epsilon)

@@ -299,3 +299,23 @@ def test_article_cue_leaves_out_a_records_first_line_title(tmp_path: Path) -> No
     (corpus / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
     cues = _title_cues(corpus, tmp_path / "ix", "lighthouse keeper", "article")
     assert cues["Lighthouse keeper"] == 0.0 and cues["Coastal history"] > 0.0
+
+
+def test_a_question_naming_the_outlet_or_the_writer_finds_their_article(tmp_path: Path) -> None:
+    # the same story from two outlets: "according to Reuters" decides, as a reader means it; a
+    # folder standing in for a source (no source in the file) is not searched as one
+    corpus = tmp_path / "c"
+    (corpus / "wires").mkdir(parents=True)
+    story = "Officials said the talks on the border crossing lasted about {} hours on Thursday.\n"
+    (corpus / "wires" / "a.md").write_text(
+        "---\ntitle: Border talks end\nsource: Reuters\n---\n" + story.format("three"), "utf-8")
+    (corpus / "wires" / "b.md").write_text(
+        "---\ntitle: Border talks end\nsource: Associated Press\nauthor: Jane Doe\n---\n" + story.format("four"), "utf-8")
+    (corpus / "wires" / "c.md").write_text("Border talks end\n\n" + story.format("five"), "utf-8")
+    for question, outlet in (("How long did the border talks last, according to Reuters?", "Reuters"),
+                             ("How long did the border talks last, according to the Associated Press?",
+                              "Associated Press"),
+                             ("How long did the border talks last, as Jane Doe reported?", "Associated Press")):
+        assert _ask(corpus, tmp_path, question)[0]["source"] == outlet, question
+    cited = {h["source"]: h for h in _ask(corpus, tmp_path, "How long did the border talks last in the wires?")}
+    assert cited["wires"]["rank"] == 3  # its folder's name is not counted as its source
