@@ -32,7 +32,7 @@ async def test_help_scrolls_and_wraps_on_a_small_terminal(bundled_copy: Path, tm
         assert "ctrl+q" in shown and "quit" in shown
         lines = [line for line in shown.splitlines() if line.strip()]
         joined = " ".join(" ".join(line.strip("│ ").split()) for line in lines)
-        assert "copy the passage with title, source and date" in joined  # wrapped, not cut
+        assert "refresh the index from the corpus folder" in joined  # wrapped, not cut
         assert all(region.right <= 60 for region in (w.region for w in app.screen.query("*")) if region)
 
 

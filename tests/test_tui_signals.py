@@ -1,8 +1,10 @@
-"""The interactive app under SIGTERM and an outside SIGINT, through the real
-entry point on a pseudo-terminal: it quits as with Ctrl+Q (the terminal gets
-its screen, cursor and mouse back), then says why with the documented code.
+"""The interactive app under signals, through the real entry point on a
+pseudo-terminal: SIGTERM and an outside SIGINT quit as with Ctrl+Q (the
+terminal gets its screen, cursor and mouse back), then say why with the
+documented code; Ctrl+Z stops it under a job-control shell and `fg` brings it
+back, and without such a shell it says so instead of hanging its terminal.
 
-No timing is asserted: the signal is sent once the app has drawn its first
+No timing is asserted: keys and signals are sent once the app has drawn its
 screen, however long that takes."""
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import re
 import select
 import signal
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -67,3 +70,88 @@ def test_a_signal_quits_the_app_and_restores_the_terminal(bundled_copy: Path, tm
     assert b"Traceback" not in after
     assert [what for seq, what in RESTORED.items() if seq not in after] == []
     assert after.rstrip().endswith(message)  # said after the screen is back, so it stays visible
+
+
+# A job-control shell in miniature, run as the pseudo-terminal's session leader: kqa
+# runs as a foreground job in its own process group; when it stops, the shell takes
+# the terminal back, says "[stopped]", and on the next line typed brings it back (fg).
+MINI_SHELL = """
+import os, signal, sys
+signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+go_r, go_w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    os.close(go_w)
+    os.read(go_r, 1)  # until the shell has made this the foreground job
+    signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+    os.execvp(sys.argv[1], sys.argv[1:])
+os.setpgid(pid, pid)
+os.tcsetpgrp(0, pid)
+os.write(go_w, b"x")
+_, status = os.waitpid(pid, os.WUNTRACED)
+if os.WIFSTOPPED(status):
+    os.tcsetpgrp(0, os.getpgrp())
+    os.write(1, b"\\r\\n[stopped]\\r\\n")
+    os.read(0, 100)
+    os.tcsetpgrp(0, pid)
+    os.kill(pid, signal.SIGCONT)
+    _, status = os.waitpid(pid, 0)
+os._exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def spawn(argv: list[str]) -> tuple[int, int]:
+    """(pid, terminal) of `argv` run on a new pseudo-terminal."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execvpe(argv[0], argv, {**os.environ, "TERM": "xterm-256color"})
+        finally:
+            os._exit(127)  # never back into pytest
+    return pid, fd
+
+
+def shown(out: bytes, text: bytes) -> bool:
+    return text in ANSI.sub(b"", out)
+
+
+def test_ctrl_z_stops_the_app_under_a_job_control_shell_and_fg_brings_it_back(
+        bundled_copy: Path, tmp_path: Path) -> None:
+    options = ["--corpus", str(bundled_copy), "--index", str(tmp_path / "ix")]
+    assert run_kqa(*options, "index").returncode == 0
+    pid, fd = spawn([sys.executable, "-c", MINI_SHELL, *kqa_cmd(), *options])
+    try:
+        out = read_until(fd, lambda out: shown(out, b"Type a question"))
+        assert shown(out, b"Type a question"), out[-500:]
+        os.write(fd, b"\x1a")  # Ctrl+Z
+        stopped = read_until(fd, lambda out: b"[stopped]" in out)
+        assert b"[stopped]" in stopped, stopped[-500:]
+        assert b"\x1b[?1049l" in stopped  # the shell got its screen back first
+        os.write(fd, b"\n")  # fg
+        back = read_until(fd, lambda out: shown(out, b"Type a question"))
+        assert b"\x1b[?1049h" in back and shown(back, b"Type a question"), back[-500:]
+        os.write(fd, b"\x11")  # Ctrl+Q
+        read_until(fd, lambda out: False)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_ctrl_z_without_a_shell_to_come_back_to_says_so_and_the_app_goes_on(
+        bundled_copy: Path, tmp_path: Path) -> None:
+    options = ["--corpus", str(bundled_copy), "--index", str(tmp_path / "ix")]
+    assert run_kqa(*options, "index").returncode == 0
+    pid, fd = spawn([*kqa_cmd(), *options])  # kqa leads its own session, as under `tmux new kqa`
+    try:
+        assert shown(read_until(fd, lambda out: shown(out, b"Type a question")), b"Type a question")
+        os.write(fd, b"\x1a")
+        notice = read_until(fd, lambda out: shown(out, b"job control"))
+        assert shown(notice, b"job control"), notice[-500:]
+        os.write(fd, b"\x11")
+        read_until(fd, lambda out: False)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0

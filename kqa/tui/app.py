@@ -8,6 +8,7 @@ the article opens beside or over the list lives in kqa.tui.reading.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,6 +42,18 @@ WELCOME = "Type a question: results follow as you type. Enter goes to the result
 NO_INDEX = "Nothing can be searched yet: the index could not be opened (the message above says why). Fix that, then press Ctrl+R to try again."
 
 
+def job_control() -> bool:
+    """Whether a stopped kqa can be resumed: its parent, in the same session
+    but another process group, is a job-control shell (its `fg` sends SIGCONT).
+    Otherwise the group is orphaned (kqa leads its own session, or runs in its
+    parent's group) and nothing would wake it."""
+    try:
+        parent = os.getppid()
+        return os.getsid(parent) == os.getsid(0) and os.getpgid(parent) != os.getpgrp()
+    except (AttributeError, OSError):  # Windows, or the parent is gone
+        return False
+
+
 class KqaApp(ReadingApp, inherit_bindings=False):
     """The `kqa` interactive app."""
 
@@ -60,6 +73,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         Binding("escape", "back", "Back", id="back"),
         # Textual's own quit keys, restated so Quit shows last in the footer (new users look for the way out)
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+z", "suspend_process", show=False, id="suspend", priority=True),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
@@ -374,6 +388,17 @@ class KqaApp(ReadingApp, inherit_bindings=False):
             self.settings.set("theme", theme)
         except OSError as exc:
             self.notify(f"cannot save the theme: {exc.strerror or exc}", severity="warning")
+
+    def action_suspend_process(self) -> None:
+        """Ctrl+Z: back to the shell, `fg` returns (Textual restores the
+        terminal and redraws). Only from a shell with job control: with no
+        one to resume it (`tmux new kqa`, a script), a stopped app would
+        hang its terminal, so it says so instead."""
+        if job_control():
+            super().action_suspend_process()
+        else:
+            self.notify("Ctrl+Z suspends kqa only when a shell with job control started it.",
+                        severity="warning")
 
     def action_help(self) -> None:
         """F1 toggles the help (the app's F1 has priority over the screen's)."""

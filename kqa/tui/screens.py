@@ -36,6 +36,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("ctrl+r", "refresh the index from the corpus folder"),
         ("ctrl+p", "command palette (reindex, theme, ...)"),
         ("f1", "this help (? too, outside the question box)"),
+        ("ctrl+z", "suspend to the shell (fg brings kqa back)"),
         ("ctrl+q", "quit"),
     ]),
 ]
