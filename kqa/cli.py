@@ -30,7 +30,7 @@ examples:
   kqa -q - --format jsonl < questions.txt
   kqa --corpus ~/articles index --rebuild
   kqa info
-  eval "$(kqa completion bash)"    # in ~/.bashrc; zsh: kqa completion zsh
+  eval "$(kqa completion bash)"    # in ~/.bashrc; zsh: kqa completion zsh; fish: kqa completion fish | source
 
 exit codes: 0 results, 1 no results, 2 usage or data error, 130 interrupted, 143 terminated
 """
@@ -95,8 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_tui.add_argument("-k", "--top", type=int, metavar="N", default=argparse.SUPPRESS, help="passages shown")
     for flag, meta in (("--source", "TEXT"), ("--since", "DATE"), ("--until", "DATE")):
         p_tui.add_argument(flag, metavar=meta, default=argparse.SUPPRESS, help="starting filter")
-    p_completion = sub.add_parser("completion", help="print a shell completion script (bash or zsh)")
-    p_completion.add_argument("shell", choices=("bash", "zsh"), help='e.g. eval "$(kqa completion bash)" in ~/.bashrc')
+    p_completion = sub.add_parser("completion", help="print a shell completion script (bash, zsh or fish)")
+    p_completion.add_argument("shell", choices=("bash", "zsh", "fish"),
+                              help='e.g. eval "$(kqa completion bash)" in ~/.bashrc')
     return parser
 
 

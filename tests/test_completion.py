@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +12,8 @@ import pytest
 
 from conftest import run_kqa
 
-pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+needs_fish = pytest.mark.skipif(shutil.which("fish") is None, reason="needs fish")
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +36,7 @@ def complete(tmp_path_factory: pytest.TempPathFactory):
     return offer
 
 
+@needs_bash
 def test_subcommands_then_their_options(complete) -> None:
     assert complete("kqa", "") == ["index", "info", "eval", "tui", "completion"]
     assert complete("kqa", "--fo") == ["--format"]
@@ -40,6 +44,7 @@ def test_subcommands_then_their_options(complete) -> None:
     assert "--rebuild" not in complete("kqa", "--")
 
 
+@needs_bash
 def test_option_values_follow_the_subcommand(complete) -> None:
     assert complete("kqa", "--format", "") == ["text", "json", "jsonl", "tsv"]
     assert complete("kqa", "info", "-f", "") == ["text", "json"]
@@ -49,11 +54,13 @@ def test_option_values_follow_the_subcommand(complete) -> None:
     assert complete("kqa", "-q", "") == []  # a question: nothing to offer, not file names
 
 
+@needs_bash
 def test_an_option_value_is_not_taken_for_a_subcommand(complete) -> None:
     assert complete("kqa", "-q", "info", "--fo") == ["--format"]  # `info` is the question here
-    assert complete("kqa", "completion", "") == ["bash", "zsh"]
+    assert complete("kqa", "completion", "") == ["bash", "zsh", "fish"]
 
 
+@needs_bash
 def test_folders_and_question_files(complete, tmp_path: Path) -> None:
     (tmp_path / "articles").mkdir()
     (tmp_path / "notes.txt").write_text("x")
@@ -62,6 +69,7 @@ def test_folders_and_question_files(complete, tmp_path: Path) -> None:
     assert sorted(complete("kqa", "eval", "", cwd=tmp_path)) == ["articles", "questions.jsonl"]
 
 
+@needs_bash
 def test_names_with_spaces_are_one_candidate(complete, tmp_path: Path) -> None:
     (tmp_path / "my articles").mkdir()
     (tmp_path / "my questions.jsonl").write_text("{}")
@@ -79,6 +87,56 @@ def test_zsh_script_uses_the_same_function() -> None:
 
 
 def test_unknown_shell_is_a_usage_error() -> None:
-    result = run_kqa("completion", "fish")
+    result = run_kqa("completion", "tcsh")
     assert result.returncode == 2
     assert result.stderr.startswith("kqa: error: argument shell: invalid choice") and result.stdout == ""
+
+
+@pytest.fixture(scope="module")
+def fish_complete(tmp_path_factory: pytest.TempPathFactory):
+    """fish_complete("kqa --fo") -> what fish would offer (candidates, descriptions dropped)."""
+    result = run_kqa("completion", "fish")
+    assert result.returncode == 0, result.stderr
+    script = tmp_path_factory.mktemp("completion") / "kqa.fish"
+    script.write_text(result.stdout)
+
+    def offer(line: str, cwd: Path | None = None) -> list[str]:
+        probe = f"source {script}; complete -C{shlex.quote(line)}"
+        done = subprocess.run(["fish", "--no-config", "-c", probe], capture_output=True, text=True,
+                              cwd=cwd, timeout=60)
+        assert done.returncode == 0 and not done.stderr, done.stderr
+        return sorted(row.split("\t")[0] for row in done.stdout.splitlines() if row)
+
+    return offer
+
+
+@needs_fish
+def test_fish_completes_what_bash_does(fish_complete, tmp_path: Path) -> None:
+    assert fish_complete("kqa ") == ["completion", "eval", "index", "info", "tui"]
+    assert fish_complete("kqa --fo") == ["--format"]
+    assert fish_complete("kqa index --r") == ["--rebuild"]  # --ranking: refused by `kqa index`
+    assert fish_complete("kqa info -f ") == ["json", "text"]
+    assert fish_complete("kqa --format=js") == ["--format=json", "--format=jsonl"]
+    assert fish_complete("kqa -q info --fo") == ["--format"]  # `info` is the question here
+    assert fish_complete("kqa -q ") == []  # a question: nothing to offer, not file names
+    assert fish_complete("kqa completion ") == ["bash", "fish", "zsh"]
+    (tmp_path / "my articles").mkdir()
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "my questions.jsonl").write_text("{}")
+    assert fish_complete("kqa --corpus ", cwd=tmp_path) == ["my articles/"]
+    assert fish_complete("kqa eval my", cwd=tmp_path) == ["my articles/", "my questions.jsonl"]
+
+
+def test_fish_script_offers_each_command_its_own_options_only() -> None:
+    # without fish too: every option a command accepts has a line under that command's condition,
+    # and options a command refuses have none
+    result = run_kqa("completion", "fish")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+
+    def longs(command: str) -> set[str]:
+        return {m for line in lines if f"-n '__kqa_is \"{command}\"'" in line for m in re.findall(r" -l (\S+)", line)}
+
+    assert {"question", "format", "source", "since", "until", "color", "corpus", "index", "top"} <= longs("")
+    assert "rebuild" in longs("index") and "ranking" not in longs("index")
+    assert longs("eval") >= {"format", "top", "ranking", "corpus"} and "source" not in longs("eval")
