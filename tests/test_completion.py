@@ -16,22 +16,32 @@ needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash
 needs_fish = pytest.mark.skipif(shutil.which("fish") is None, reason="needs fish")
 
 
+def written_script(shell: str, folder: Path) -> Path:
+    """`kqa completion SHELL` saved as a file to source."""
+    result = run_kqa("completion", shell)
+    assert result.returncode == 0, result.stderr
+    script = folder / f"kqa.{shell}"
+    script.write_text(result.stdout)
+    return script
+
+
+def shell_says(argv: list[str], cwd: Path | None) -> list[str]:
+    """The lines a completion probe printed (it must print nothing on stderr)."""
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, timeout=60)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    return [line for line in done.stdout.splitlines() if line]
+
+
 @pytest.fixture(scope="module")
 def complete(tmp_path_factory: pytest.TempPathFactory):
     """complete("kqa", "--fo") -> what bash would offer for the last word."""
-    result = run_kqa("completion", "bash")
-    assert result.returncode == 0, result.stderr
-    script = tmp_path_factory.mktemp("completion") / "kqa.bash"
-    script.write_text(result.stdout)
+    script = written_script("bash", tmp_path_factory.mktemp("completion"))
 
     def offer(*words: str, cwd: Path | None = None) -> list[str]:
         quoted = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
         probe = (f"source {script}\nCOMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}\n"
                  "_kqa; printf '%s\\n' \"${COMPREPLY[@]}\"")
-        done = subprocess.run(["bash", "--norc", "--noprofile", "-c", probe], capture_output=True,
-                              text=True, cwd=cwd, timeout=60)
-        assert done.returncode == 0 and not done.stderr, done.stderr
-        return [line for line in done.stdout.splitlines() if line]
+        return shell_says(["bash", "--norc", "--noprofile", "-c", probe], cwd)
 
     return offer
 
@@ -95,17 +105,11 @@ def test_unknown_shell_is_a_usage_error() -> None:
 @pytest.fixture(scope="module")
 def fish_complete(tmp_path_factory: pytest.TempPathFactory):
     """fish_complete("kqa --fo") -> what fish would offer (candidates, descriptions dropped)."""
-    result = run_kqa("completion", "fish")
-    assert result.returncode == 0, result.stderr
-    script = tmp_path_factory.mktemp("completion") / "kqa.fish"
-    script.write_text(result.stdout)
+    script = written_script("fish", tmp_path_factory.mktemp("completion"))
 
     def offer(line: str, cwd: Path | None = None) -> list[str]:
         probe = f"source {script}; complete -C{shlex.quote(line)}"
-        done = subprocess.run(["fish", "--no-config", "-c", probe], capture_output=True, text=True,
-                              cwd=cwd, timeout=60)
-        assert done.returncode == 0 and not done.stderr, done.stderr
-        return sorted(row.split("\t")[0] for row in done.stdout.splitlines() if row)
+        return sorted(row.split("\t")[0] for row in shell_says(["fish", "--no-config", "-c", probe], cwd))
 
     return offer
 
