@@ -24,7 +24,11 @@ def app_for(corpus: Path, tmp_path: Path, **kwargs: object) -> KqaApp:
 
 
 async def settle(app: KqaApp, pilot: Pilot) -> None:
-    """Let workers finish and their messages be handled."""
+    """Let workers finish and their messages be handled (twice: a handler's own
+    follow-ups, a focus or a scroll after the refresh, need a second round on a
+    busy machine)."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
 
