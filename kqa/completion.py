@@ -33,11 +33,16 @@ def _options(parser: argparse.ArgumentParser, refused: Sequence[str] = ()) -> li
             if a.option_strings and not set(a.option_strings) & set(refused)]
 
 
-def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction | None:  # noqa: SLF001
     for action in parser._actions:  # noqa: SLF001
         if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-            return dict(action.choices)
-    return {}
+            return action
+    return None
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = _subparsers(parser)
+    return dict(action.choices) if action else {}
 
 
 def _takes_value(action: argparse.Action) -> bool:
@@ -154,8 +159,8 @@ def fish_script(parser: argparse.ArgumentParser, refused: Mapping[str, Sequence[
         "end",
         "complete -c kqa -f",
     ]
-    for name, sub in commands.items():
-        lines.append(f"complete -c kqa -n '__kqa_is \"\"' -a {name} -d {_fish_text(sub.description or _help_of(parser, name))}")
+    for name in commands:
+        lines.append(f"complete -c kqa -n '__kqa_is \"\"' -a {name} -d {_fish_text(_help_of(parser, name))}")
     for name, p in [("", parser), *commands.items()]:
         when = f'__kqa_is "{name}"'
         for action in _options(p, refused.get(name, ())):
@@ -179,12 +184,10 @@ def fish_script(parser: argparse.ArgumentParser, refused: Mapping[str, Sequence[
 
 
 def _help_of(parser: argparse.ArgumentParser, command: str) -> str:
-    for action in parser._actions:  # noqa: SLF001
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-            for choice in action._choices_actions:  # noqa: SLF001 - the subcommands' help lines
-                if choice.dest == command:
-                    return choice.help or ""
-    return ""
+    """A subcommand's one-line help, as `kqa --help` lists it."""
+    action = _subparsers(parser)
+    helps = {c.dest: c.help for c in action._choices_actions} if action else {}  # noqa: SLF001
+    return helps.get(command) or ""
 
 
 def _fish_text(text: str) -> str:
