@@ -141,10 +141,14 @@ def _site(source: str | None) -> str | None:
     return host.removeprefix("www.") or source
 
 
+CITED_WORDS = 12  # enough for an outlet and a few writers; a paper's 150 authors would swamp every passage
+
+
 def _cited(source: str | None, author: str | None) -> str:
     """The outlet and writer a user may name in a question ("according to
     Bloomberg"); a folder name standing in for a source is not one."""
-    return " ".join(dict.fromkeys(v for v in (_site(source), author) if v))
+    words = " ".join(dict.fromkeys(v for v in (_site(source), author) if v)).split()
+    return " ".join(words[:CITED_WORDS])
 
 
 def _fallback_source(relpath: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from kqa.analysis import Analyzer, fold
-from kqa.bm25 import score, title_text
+from kqa.bm25 import score
 from kqa.dates import date_problem, date_span, display_date, normalize_date
 from kqa.errors import KqaError
 from kqa.index import Index
@@ -157,7 +157,7 @@ class Searcher:
         self.analyzer = Analyzer(index.stems)
         self.rerank = rerank or RerankParams()
         self._bodies: dict[int, str] = {}
-        self._titles: dict[int, Counter[str]] = {}
+        self._titles: dict[int, tuple[Counter[str], Counter[str]]] = {}
         self._speller: Speller | None = None
         self._spelled: dict[str, str | None] = {}
         self._queries: dict[str, Query] = {}
@@ -271,7 +271,7 @@ class Searcher:
             s_start, s_end, weight, typed = best_sentence(
                 body, self.index.sentences(p) or [(start, end)], slots, query, idf, q.kind)
             in_passage = bool(q.kind) and has_kind(body[start:end], q.kind)
-            title = self._title_terms(a).keys() & query
+            title = (self._title_terms(a).keys() | self._cited_terms(a).keys()) & query
             cues = (
                 proximity(slots, q.terms, idf, self.rerank.window),
                 max(weight, 0.0),
@@ -288,14 +288,15 @@ class Searcher:
         the question could score (every word saturated): a passage gains when
         its article as a whole is about the question, not only the passage.
         The share does not depend on which other articles are candidates.
-        Title words, which the index counts with every passage, are taken
-        out (the title has its own cue), and so is a headline that is the
-        article's only text."""
+        Title, source and author words, which the index counts with every
+        passage, are taken out (the title cue has them), and so is a headline
+        that is the article's only text."""
         ix = self.index
         owner = np.asarray(ix.passage_article)
         _, lengths, n_articles, avg = self._article_layout
         arts = np.array(sorted(articles), dtype=np.int64)
-        titles = [self._title_copies(a) for a in arts.tolist()]
+        titles = [self._title_copies(a) for a in arts.tolist()]  # (title copies, passages)
+        per_passage = ix.params.title
         norm = ARTICLE_K1 * (1 - ARTICLE_B + ARTICLE_B * lengths[arts] / avg)
         totals, ceiling = np.zeros(len(arts)), 0.0
         for t in ids:
@@ -307,15 +308,17 @@ class Searcher:
             cum = np.concatenate([[0], np.cumsum(ix.post_tf[lo:hi], dtype=np.int64)])
             tf = (cum[np.searchsorted(by_article, arts + 1)] - cum[np.searchsorted(by_article, arts)]).astype(float)
             term = ix.terms_by_id[t]
-            tf = np.maximum(tf - [self._title_terms(a)[term] * n for a, n in zip(arts.tolist(), titles)], 0.0)
+            tf = np.maximum(tf - [self._title_terms(a)[term] * n + self._cited_terms(a)[term] * per_passage * span
+                                  for a, (n, span) in zip(arts.tolist(), titles)], 0.0)
             totals += idf * tf * (ARTICLE_K1 + 1) / (tf + norm)
         return {int(a): float(v) / ceiling if ceiling > 0 else 0.0 for a, v in zip(arts, totals)}
 
-    def _title_copies(self, article: int) -> int:
+    def _title_copies(self, article: int) -> tuple[int, int]:
         """How often the title's terms are in the article's passages on top
         of its text: once per passage from the index, plus once when the
         passages start with the title itself (a headline-only article, a
-        record whose title is its first line)."""
+        record whose title is its first line); and the number of passages
+        (the source and author are counted with each, and only there)."""
         bounds = self._article_layout[0]
         first, end = int(bounds[article]), int(bounds[article + 1])
         copies = self.index.params.title * (end - first)
@@ -324,7 +327,7 @@ class Searcher:
             title = self.index.articles[article]["title"].strip()
             if title and self._body(article)[start:].lstrip().startswith(title):
                 copies += 1
-        return copies
+        return copies, end - first
 
     @cached_property
     def _article_layout(self) -> tuple[np.ndarray, np.ndarray, int, float]:
@@ -339,10 +342,18 @@ class Searcher:
         return bounds, lengths, used, mean or 1.0
 
     def _title_terms(self, article: int) -> Counter[str]:
+        return self._header(article)[0]
+
+    def _cited_terms(self, article: int) -> Counter[str]:
+        return self._header(article)[1]
+
+    def _header(self, article: int) -> tuple[Counter[str], Counter[str]]:
+        """Terms of the article's title, and of the source and author its
+        file gives: both count with each passage (kqa.bm25.title_text)."""
         terms = self._titles.get(article)
         if terms is None:
             record = self.index.articles[article]
-            terms = Counter(self.analyzer.terms(title_text(record["title"], record.get("cited"))))
+            terms = Counter(self.analyzer.terms(record["title"])), Counter(self.analyzer.terms(record.get("cited") or ""))
             _remember(self._titles, article, terms, 4096)
         return terms
 

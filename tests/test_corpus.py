@@ -556,3 +556,6 @@ def test_cited_is_the_source_and_author_the_file_gives(tmp_path: Path) -> None:
     assert [a.cited for a in (given, site, alone, folder, record)] == [
         "The Sofia Globe Igor Chalenko", "bloomberg.com", "Jane Doe", "", "Reuters"]
     assert (alone.source, folder.source) == ("Jane Doe", "wires")  # shown as before
+    many = ", ".join(f"Author{i} Name{i}" for i in range(150))
+    paper = load_one(tmp_path, "f.md", f"---\nsource: Journal\nauthor: {many}\n---\n" + BODY)
+    assert paper.cited.split() == f"Journal {many}".split()[:12] and paper.author == many  # shown whole, searched in part

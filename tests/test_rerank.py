@@ -319,3 +319,21 @@ def test_a_question_naming_the_outlet_or_the_writer_finds_their_article(tmp_path
         assert _ask(corpus, tmp_path, question)[0]["source"] == outlet, question
     cited = {h["source"]: h for h in _ask(corpus, tmp_path, "How long did the border talks last in the wires?")}
     assert cited["wires"]["rank"] == 3  # its folder's name is not counted as its source
+
+
+def test_article_cue_leaves_out_the_source_but_keeps_the_text_that_names_it(tmp_path: Path) -> None:
+    # the source counts once per passage and is taken out as often; a first-line title's extra
+    # copy is the title's own, so the body's "lighthouse" counts the same whatever the source is
+    def cue(source: str) -> float:
+        corpus = tmp_path / source
+        corpus.mkdir()
+        _filled(corpus)
+        records = [
+            {"text": "Harbour news\n\nThe lighthouse keeper spoke to reporters on Monday.", "source": source},
+            {"title": "Coastal history", "text": "The lighthouse keeper lived in a cottage on the cape for forty years."},
+        ]
+        (corpus / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+        return _title_cues(corpus, tmp_path / f"ix-{source}", "lighthouse keeper", "article")["Harbour news"]
+
+    plain = cue("Gazette")
+    assert plain > 0.0 and cue("Lighthouse Weekly") == pytest.approx(plain)
