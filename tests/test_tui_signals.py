@@ -28,7 +28,7 @@ ANSI = re.compile(rb"\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|[@-Z\\-_])")
 RESTORED = {b"\x1b[?1049l": "main screen", b"\x1b[?25h": "cursor shown", b"\x1b[?1000l": "mouse reports off"}
 
 
-def read_until(fd: int, done: Callable[[bytes], bool], seconds: float = 120) -> bytes:
+def read_until(fd: int, done: Callable[[bytes], bool], seconds: float = 60) -> bytes:
     """What the child writes, until `done(output)` or it closes the terminal."""
     out = b""
     deadline = time.monotonic() + seconds
@@ -52,20 +52,15 @@ def test_a_signal_quits_the_app_and_restores_the_terminal(bundled_copy: Path, tm
                                                            message: bytes, code: int) -> None:
     options = ["--corpus", str(bundled_copy), "--index", str(tmp_path / "ix")]
     assert run_kqa(*options, "index").returncode == 0
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the kqa command on the pseudo-terminal
-        try:
-            os.execvpe(kqa_cmd()[0], [*kqa_cmd(), *options], {**os.environ, "TERM": "xterm-256color"})
-        finally:
-            os._exit(127)  # never back into pytest
+    pid, fd = spawn([*kqa_cmd(), *options])
     try:
         drawn = read_until(fd, lambda out: b"Type a question" in ANSI.sub(b"", out))
         assert b"Type a question" in ANSI.sub(b"", drawn), drawn[-500:]
         os.kill(pid, signum)
+        os.kill(pid, signum)  # a second one while it quits changes nothing
         after = read_until(fd, lambda out: False)
     finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
+        status = reap(pid, fd)
     assert os.waitstatus_to_exitcode(status) == code
     assert b"Traceback" not in after
     assert [what for seq, what in RESTORED.items() if seq not in after] == []
@@ -74,7 +69,8 @@ def test_a_signal_quits_the_app_and_restores_the_terminal(bundled_copy: Path, tm
 
 # A job-control shell in miniature, run as the pseudo-terminal's session leader: kqa
 # runs as a foreground job in its own process group; when it stops, the shell takes
-# the terminal back, says "[stopped]", and on the next line typed brings it back (fg).
+# the terminal back, says "[stopped]", and on the next line typed brings it back (fg), or
+# ends it if the line is "kill"; then it says how the job ended ("[exit 0]", "[exit -15]").
 MINI_SHELL = """
 import os, signal, sys
 signal.signal(signal.SIGTTOU, signal.SIG_IGN)
@@ -93,12 +89,32 @@ _, status = os.waitpid(pid, os.WUNTRACED)
 if os.WIFSTOPPED(status):
     os.tcsetpgrp(0, os.getpgrp())
     os.write(1, b"\\r\\n[stopped]\\r\\n")
-    os.read(0, 100)
-    os.tcsetpgrp(0, pid)
-    os.kill(pid, signal.SIGCONT)
+    if os.read(0, 100).startswith(b"kill"):  # `kill %1`, as bash does it for a stopped job
+        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGCONT)
+    else:  # `fg`
+        os.tcsetpgrp(0, pid)
+        os.kill(pid, signal.SIGCONT)
     _, status = os.waitpid(pid, 0)
-os._exit(os.waitstatus_to_exitcode(status))
+os.write(1, b"[exit %d]" % os.waitstatus_to_exitcode(status))
 """
+
+
+def reap(pid: int, fd: int, seconds: float = 60) -> int:
+    """The child's exit status; a child still there after `seconds` (a stopped
+    job that never ends, a hung app) is killed with its session, so a failing
+    test fails instead of hanging."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            os.close(fd)
+            return status
+        read_until(fd, lambda out: False, 0.1)  # keep the terminal drained
+    os.killpg(pid, signal.SIGKILL)  # the session leader's group; its jobs get SIGHUP as it dies
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return status
 
 
 def spawn(argv: list[str]) -> tuple[int, int]:
@@ -132,11 +148,24 @@ def test_ctrl_z_stops_the_app_under_a_job_control_shell_and_fg_brings_it_back(
         back = read_until(fd, lambda out: shown(out, b"Type a question"))
         assert b"\x1b[?1049h" in back and shown(back, b"Type a question"), back[-500:]
         os.write(fd, b"\x11")  # Ctrl+Q
-        read_until(fd, lambda out: False)
+        assert b"[exit 0]" in read_until(fd, lambda out: False)
     finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0
+        reap(pid, fd)
+
+
+def test_a_stopped_app_ends_on_kill_as_any_stopped_job_does(bundled_copy: Path, tmp_path: Path) -> None:
+    # its SIGTERM handler cannot run while it is stopped: the default stands until `fg`
+    options = ["--corpus", str(bundled_copy), "--index", str(tmp_path / "ix")]
+    assert run_kqa(*options, "index").returncode == 0
+    pid, fd = spawn([sys.executable, "-c", MINI_SHELL, *kqa_cmd(), *options])
+    try:
+        assert shown(read_until(fd, lambda out: shown(out, b"Type a question")), b"Type a question")
+        os.write(fd, b"\x1a")
+        assert b"[stopped]" in read_until(fd, lambda out: b"[stopped]" in out)
+        os.write(fd, b"kill\n")
+        assert b"[exit -15]" in read_until(fd, lambda out: b"[exit" in out)
+    finally:
+        reap(pid, fd)
 
 
 def test_ctrl_z_without_a_shell_to_come_back_to_says_so_and_the_app_goes_on(
@@ -152,6 +181,5 @@ def test_ctrl_z_without_a_shell_to_come_back_to_says_so_and_the_app_goes_on(
         os.write(fd, b"\x11")
         read_until(fd, lambda out: False)
     finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
+        status = reap(pid, fd)
     assert os.waitstatus_to_exitcode(status) == 0

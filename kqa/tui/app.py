@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -124,6 +124,8 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         self._refocus_results = False  # the list had the focus when it vanished
         self._list_focused = False  # the last focus the app gave was the list
         self._index_failed = False  # the last open/refresh failed: only ctrl+r brings it back
+        # (on suspend, on resume): kqa.tui.launch's signal handlers step aside while Ctrl+Z has the app stopped
+        self.while_suspended: tuple[Callable[[], None], Callable[[], None]] | None = None
 
     # --- layout -----------------------------------------------------------
 
@@ -143,6 +145,10 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         yield KeyFooter()  # every key, Quit included, fits in 80 columns; narrower, Quit and Help stay
 
     def on_mount(self) -> None:
+        if self.while_suspended is not None:
+            suspended, resumed = self.while_suspended
+            self.app_suspend_signal.subscribe(self, lambda _app: suspended(), immediate=True)
+            self.app_resume_signal.subscribe(self, lambda _app: resumed(), immediate=True)
         self.query_one("#results").display = False
         self.query_one("#reader").display = False
         self._show_filters()

@@ -61,26 +61,43 @@ def app_from_args(args: argparse.Namespace) -> KqaApp:
 def run(args: argparse.Namespace) -> int:
     """Run the app until the user quits; the exit code for the shell."""
     app = app_from_args(args)
-    with asyncio.Runner() as runner:  # what App.run() does, with a loop we can give a SIGTERM handler
-        _quit_on_signals(runner.get_loop(), app)
+    with asyncio.Runner() as runner:  # what App.run() does, with a loop we can give signal handlers
+        quitter = SignalQuit(runner.get_loop(), app)
+        if quitter.install():
+            app.while_suspended = (quitter.uninstall, quitter.install)
         runner.run(app.run_async())
     return int(app.return_code or ExitCode.OK)
 
 
-def _quit_on_signals(loop: asyncio.AbstractEventLoop, app: KqaApp) -> None:
+class SignalQuit:
     """SIGTERM (`kill`, `timeout`, a closing tmux pane) and a SIGINT sent from
     outside (Ctrl+C in the app is a key) quit like Ctrl+Q, so the terminal gets
     its screen, cursor and mouse back; main() then says `kqa: terminated` (143)
-    or `kqa: interrupted` (130). A second signal while the app winds down ends
-    the process at once."""
-    def quit_app(signum: int, ending: str, code: ExitCode) -> None:
-        SIGNALLED.append(ending)
-        loop.remove_signal_handler(signum)  # back to the default: the next one ends the process
-        app.exit(return_code=int(code))
+    or `kqa: interrupted` (130). More signals while the app winds down change
+    nothing. While the app is suspended (Ctrl+Z) the defaults stand, so that
+    `kill %1` ends it as it ends any stopped job: its handler could not run."""
 
-    for signum, ending, code in ((signal.SIGTERM, "terminated", ExitCode.TERMINATED),
-                                 (signal.SIGINT, "interrupted", ExitCode.INTERRUPTED)):
+    ENDINGS = ((signal.SIGTERM, "terminated", ExitCode.TERMINATED),
+               (signal.SIGINT, "interrupted", ExitCode.INTERRUPTED))
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, app: KqaApp) -> None:
+        self.loop, self.app = loop, app
+
+    def install(self) -> bool:
+        """False where the loop cannot have signal handlers (no Unix signals, not the main thread)."""
         try:
-            loop.add_signal_handler(signum, quit_app, signum, ending, code)
-        except (NotImplementedError, RuntimeError, ValueError):  # no Unix signals here, or not the main thread
+            for signum, ending, code in self.ENDINGS:
+                self.loop.add_signal_handler(signum, self._quit, ending, code)
+        except (NotImplementedError, RuntimeError, ValueError):
+            return False
+        return True
+
+    def uninstall(self) -> None:
+        for signum, _, _ in self.ENDINGS:
+            self.loop.remove_signal_handler(signum)
+
+    def _quit(self, ending: str, code: ExitCode) -> None:
+        if SIGNALLED:  # quitting already
             return
+        SIGNALLED.append(ending)
+        self.app.exit(return_code=int(code))
