@@ -129,6 +129,10 @@ def test_fish_completes_what_bash_does(fish_complete, tmp_path: Path) -> None:
     (tmp_path / "my questions.jsonl").write_text("{}")
     assert fish_complete("kqa --corpus ", cwd=tmp_path) == ["my articles/"]
     assert fish_complete("kqa eval my", cwd=tmp_path) == ["my articles/", "my questions.jsonl"]
+    (tmp_path / "my articles" / "inner.jsonl").write_text("{}")
+    (tmp_path / "my articles" / "skip.txt").write_text("x")
+    assert fish_complete("kqa eval my\\ articles/", cwd=tmp_path) == ["my articles/inner.jsonl"]  # typed escaped
+    assert fish_complete('kqa eval "my articles/', cwd=tmp_path) == ["my articles/inner.jsonl"]  # or quoted
 
 
 def test_fish_script_offers_each_command_its_own_options_only() -> None:
