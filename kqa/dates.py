@@ -55,8 +55,7 @@ def normalize_date(value: object) -> str | None:
     if m:
         y, mo, d = m.group("y"), m.group("m"), m.group("d")
         return _checked(int(y), int(mo) if mo else None, int(d) if d else None)
-    # "Thu, 21 Sep 2023 14:03:00 +0000" (RSS), "September 21, 2023 at 2:03 PM EDT": the day written
-    text = _TIME_AFTER.sub("", _WEEKDAY_BEFORE.sub("", text))
+    text = _day_only(text)
     for pattern in _TEXT_DATES:
         m = pattern.fullmatch(text.strip(" ."))
         if m:
@@ -68,6 +67,12 @@ def normalize_date(value: object) -> str | None:
     if m and (order := _day_month(int(m["a"]), int(m["b"]))) is not None:
         return _checked(int(m["year"]), order[1], order[0])
     return None
+
+
+def _day_only(text: str) -> str:
+    """"Thu, 21 Sep 2023 14:03:00 +0000" (RSS), "September 21, 2023 at 2:03 PM
+    EDT": the day written, without weekday and time."""
+    return _TIME_AFTER.sub("", _WEEKDAY_BEFORE.sub("", text))
 
 
 def _day_month(a: int, b: int) -> tuple[int, int] | None:
@@ -82,8 +87,8 @@ def _day_month(a: int, b: int) -> tuple[int, int] | None:
 
 def date_problem(value: object) -> str:
     """Why `value` is not a date normalize_date can read, in words for the user."""
-    m = _NUMERIC.fullmatch(str(value).strip())
-    if m and max(int(m["a"]), int(m["b"])) <= 12:
+    m = _NUMERIC.fullmatch(_day_only(str(value).strip()).strip())
+    if m and 1 <= min(int(m["a"]), int(m["b"])) and max(int(m["a"]), int(m["b"])) <= 12:
         a, b = int(m["a"]), int(m["b"])
         return (f"ambiguous date {value!r} ({a} {calendar.month_name[b]} or {calendar.month_name[a]} {b}?): "
                 "write it as YYYY-MM-DD")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kqa.dates import date_span, display_date, infer_date, normalize_date
+from kqa.dates import date_problem, date_span, display_date, infer_date, normalize_date
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,15 @@ def test_inferred_date_stops_at_the_day_the_file_was_saved(tmp_path) -> None:
     (src,) = scan(tmp_path)
     (article,) = read_articles(src)
     assert article.date == "2020-11" and article.date_inferred  # the same on every rebuild
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("03/04/2023", "ambiguous date '03/04/2023' (3 April or March 4?): write it as YYYY-MM-DD"),
+    ("03/04/2023 10:00", "ambiguous date '03/04/2023 10:00' (3 April or March 4?): write it as YYYY-MM-DD"),
+    ("Thu, 03/04/2023", "ambiguous date 'Thu, 03/04/2023' (3 April or March 4?): write it as YYYY-MM-DD"),
+    ("01/00/2023", "unreadable date '01/00/2023' (use YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("0/0/2023", "unreadable date '0/0/2023' (use YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("yesterday", "unreadable date 'yesterday' (use YYYY, YYYY-MM or YYYY-MM-DD)"),
+])
+def test_date_problem_names_both_readings_only_when_both_are_dates(value: str, problem: str) -> None:
+    assert normalize_date(value) is None and date_problem(value) == problem
