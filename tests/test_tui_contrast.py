@@ -134,3 +134,30 @@ def test_themes_that_already_read_keep_their_colours(theme: str) -> None:
     assert colours["kqa-cursor-text"] == "#FFFFFF"  # what `auto 100%` drew on it
     assert colours["kqa-row-text"] == colours["kqa-reader-text"] == css(TextualColor.parse(variables["foreground"]))
     assert colours["kqa-muted"] == variables["text-muted"]
+
+
+def region_segments(app: KqaApp, selector: str) -> list[Segment]:
+    """The visible text segments inside one widget (its border's title included)."""
+    region = app.query_one(selector).region
+    strips = app.screen._compositor.render_strips()
+    return [seg for strip in strips[region.y : region.bottom] for seg in strip
+            if seg.style and not set(seg.text) <= GLYPHS]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_the_question_status_line_and_footer_are_readable(bundled_copy: Path, tmp_path: Path,
+                                                                theme: str) -> None:
+    # Textual draws these in the theme's own colours, which read at 1.8:1 (footer keys in
+    # atom-one-light), 3.7:1 (status line in catppuccin-frappe), 4.1:1 (the typed question in
+    # solarized-dark) before the app fitted them too
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        app.query_one("#question").focus()  # the typed question in the focused box
+        app.theme = theme
+        await pilot.pause()
+        for selector, what in (("#question", "the question box"), ("#status", "the status line"),
+                               ("KeyFooter", "the footer")):
+            segments = region_segments(app, selector)
+            assert_readable(app, segments, what)
+            assert_terminal_colours(app, segments)

@@ -117,6 +117,12 @@ def ansi_colors(variables: Mapping[str, str]) -> dict[str, str]:
         "kqa-muted": "",  # Content only: the text keeps the colour of its row
         "kqa-title": "",
         "kqa-facts": "",
+        "kqa-input-text": variables["foreground"],
+        "kqa-box-title": variables["text-primary"],
+        "kqa-box-subtitle": variables["text-muted"],
+        "kqa-status-text": variables["text-muted"],
+        "kqa-footer-key": variables["footer-key-foreground"],
+        "kqa-footer-description": variables["footer-description-foreground"],
     }
 
 
@@ -154,7 +160,35 @@ def fitted_colors(variables: Mapping[str, str]) -> dict[str, str]:
         "kqa-muted": variables["text-muted"] if auto_reads(variables["text-muted"], [*rows, cursor, blurred, reader]) else "",
         "kqa-title": css(fit_text(get("text-primary"), [reader, reader_short])),
         "kqa-facts": css(fit_text(get("text-secondary"), [reader, reader_short])),
+        **_chrome(variables, surface, focused),
     }
+
+
+def _chrome(variables: Mapping[str, str], surface: Color, focused: Color) -> dict[str, str]:
+    """The question box's text and border titles, the status line and the footer keys: Textual
+    draws them in the theme's colours, and those too can read at 2:1."""
+    get = lambda name: Color.parse(variables[name])  # noqa: E731
+    status = get("background") + get("panel")  # #status { background: $panel }
+    footer = get("background") + get("footer-background") + get("footer-item-background")
+    key_back, description_back = footer + get("footer-key-background"), footer + get("footer-description-background")
+    return {
+        "kqa-input-text": css(fit_text(get("foreground"), [surface, focused])),  # Input: $surface, 5% tint focused
+        "kqa-box-title": css(fit_text(get("text-primary"), [surface, focused])),  # on the box's border
+        "kqa-box-subtitle": css(fit_text(focused + _shown(variables["text-muted"], focused), [surface, focused])),
+        "kqa-status-text": css(fit_text(status + _shown(variables["text-muted"], status), [status])),
+        "kqa-footer-key": css(fit_text(get("footer-key-foreground"), [key_back])),
+        "kqa-footer-description": css(fit_text(get("footer-description-foreground"), [description_back])),
+    }
+
+
+def _shown(spec: str, background: Color) -> Color:
+    """A theme colour for text on `background`: `auto 60%` is white or black at
+    60% (the caller lays it on the background, so that a shade can be lighter
+    or darker than a translucent white allows)."""
+    if spec.startswith("auto"):
+        percent = spec.removeprefix("auto").strip().rstrip("%")
+        return auto_text(background).with_alpha(float(percent) / 100 if percent else 1.0)
+    return Color.parse(spec)
 
 
 def app_colors(variables: Mapping[str, str]) -> dict[str, str]:
