@@ -20,6 +20,7 @@ from textual.color import Color as TextualColor
 from textual.theme import BUILTIN_THEMES
 from test_tui_helpers import app_for, ask, settle
 
+from kqa.search import Filters
 from kqa.tui.app import KqaApp
 from kqa.tui.palette import app_colors, css
 from kqa.tui.widgets import ResultList
@@ -149,15 +150,17 @@ async def test_the_question_status_line_and_footer_are_readable(bundled_copy: Pa
                                                                 theme: str) -> None:
     # Textual draws these in the theme's own colours, which read at 1.8:1 (footer keys in
     # atom-one-light), 3.7:1 (status line in catppuccin-frappe), 4.1:1 (the typed question in
-    # solarized-dark) before the app fitted them too
-    app = app_for(bundled_copy, tmp_path)
+    # solarized-dark), 1.6:1 (the filter bar in ansi-dark: its tint drawn as solid yellow)
+    # before the app fitted them too
+    app = app_for(bundled_copy, tmp_path, filters=Filters("Bloomberg", "2023", None))
     async with app.run_test(size=(120, 30)) as pilot:
         await ask(app, pilot, MOSCOW)
         app.query_one("#question").focus()  # the typed question in the focused box
         app.theme = theme
         await pilot.pause()
-        for selector, what in (("#question", "the question box"), ("#status", "the status line"),
-                               ("KeyFooter", "the footer")):
+        for selector, what in (("#question", "the question box"), ("#filters", "the filter bar"),
+                               ("#status", "the status line"), ("KeyFooter", "the footer")):
             segments = region_segments(app, selector)
+            assert segments or selector != "#filters", "the filter bar is not shown"
             assert_readable(app, segments, what)
             assert_terminal_colours(app, segments)

@@ -22,7 +22,8 @@ from textual.color import Color, ColorParseError
 MIN_RATIO = 4.5  # WCAG AA for normal text
 MATCH_TINT = ("warning-darken-3", 0.35)  # the amber behind matched words
 PASSAGE_TINT = ("warning", 0.10)  # behind the passage in the article
-SHORT_TINT = ("primary", 0.15)  # behind the article's one-line header on a short terminal
+SHORT_TINT = ("primary", 0.15)
+FILTER_TINT = 0.15  # $warning behind the bar of active filters  # behind the article's one-line header on a short terminal
 STEPS = 50  # lightness nudges in each direction, 2% of Lab lightness each
 
 
@@ -123,6 +124,9 @@ def ansi_colors(variables: Mapping[str, str]) -> dict[str, str]:
         "kqa-status-text": variables["text-muted"],
         "kqa-footer-key": variables["footer-key-foreground"],
         "kqa-footer-description": variables["footer-description-foreground"],
+        "kqa-filter-bar": "transparent",  # a tint would be drawn as solid yellow under the terminal's text
+        "kqa-filter-text": variables["foreground"],
+        "kqa-filter-keys": variables["text-muted"],
     }
 
 
@@ -169,6 +173,10 @@ def _chrome(variables: Mapping[str, str], surface: Color, focused: Color) -> dic
     draws them in the theme's colours, and those too can read at 2:1."""
     get = lambda name: Color.parse(variables[name])  # noqa: E731
     status = get("background") + get("panel")  # #status { background: $panel }
+    screen = get("background")
+    filter_text = fit_text(get("foreground"), [screen])
+    filter_keys = fit_text(screen + _shown(variables["text-muted"], screen), [screen])
+    bar = fit_tint(get("warning").with_alpha(FILTER_TINT), [(filter_text, screen), (filter_keys, screen)])
     footer = get("background") + get("footer-background") + get("footer-item-background")
     key_back, description_back = footer + get("footer-key-background"), footer + get("footer-description-background")
     return {
@@ -178,6 +186,9 @@ def _chrome(variables: Mapping[str, str], surface: Color, focused: Color) -> dic
         "kqa-status-text": css(fit_text(status + _shown(variables["text-muted"], status), [status])),
         "kqa-footer-key": css(fit_text(get("footer-key-foreground"), [key_back])),
         "kqa-footer-description": css(fit_text(get("footer-description-foreground"), [description_back])),
+        "kqa-filter-bar": css(bar),  # the bar of active filters: an amber tint both its texts read on
+        "kqa-filter-text": css(filter_text),
+        "kqa-filter-keys": css(filter_keys),
     }
 
 
