@@ -138,11 +138,16 @@ def test_themes_that_already_read_keep_their_colours(theme: str) -> None:
 
 
 def region_segments(app: KqaApp, selector: str) -> list[Segment]:
-    """The visible text segments inside one widget (its border's title included)."""
-    region = app.query_one(selector).region
-    strips = app.screen._compositor.render_strips()
-    return [seg for strip in strips[region.y : region.bottom] for seg in strip
-            if seg.style and not set(seg.text) <= GLYPHS]
+    """The visible text segments inside one widget (its border's titles included)."""
+    region = app.screen.query_one(selector).region
+    out = []
+    for strip in app.screen._compositor.render_strips()[region.y : region.bottom]:
+        x = 0
+        for seg in strip:
+            if region.x <= x and x + seg.cell_length <= region.right and seg.style and not set(seg.text) <= GLYPHS:
+                out.append(seg)
+            x += seg.cell_length
+    return out
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -164,3 +169,22 @@ async def test_the_question_status_line_and_footer_are_readable(bundled_copy: Pa
             assert segments or selector != "#filters", "the filter bar is not shown"
             assert_readable(app, segments, what)
             assert_terminal_colours(app, segments)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_the_help_and_the_filter_form_are_readable(bundled_copy: Path, tmp_path: Path, theme: str) -> None:
+    # their border titles read at 2.6:1 (flexoki), the filter form's hints ("e.g. Reuters",
+    # "YYYY, YYYY-MM or YYYY-MM-DD") at 2.3:1 (catppuccin-frappe) in the theme's own colours
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.theme = theme
+        for key, box, what in (("f1", "#help-box", "the help"), ("ctrl+f", "#filter-box", "the filter form")):
+            await pilot.press(key)
+            await pilot.pause()
+            segments = region_segments(app, box)
+            if BUILTIN_THEMES[theme].ansi:  # an input's hint is the terminal's own dim text there
+                segments = [s for s in segments if not (s.style and s.style.dim)]
+            assert_readable(app, segments, what)
+            assert_terminal_colours(app, segments)
+            await pilot.press("escape")
+            await pilot.pause()

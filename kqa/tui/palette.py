@@ -118,9 +118,10 @@ def ansi_colors(variables: Mapping[str, str]) -> dict[str, str]:
         "kqa-muted": "",  # Content only: the text keeps the colour of its row
         "kqa-title": "",
         "kqa-facts": "",
-        "kqa-input-text": variables["foreground"],
+        "kqa-surface-text": variables["foreground"],
         "kqa-box-title": variables["text-primary"],
         "kqa-box-subtitle": variables["text-muted"],
+        "kqa-placeholder": "ansi_default",  # with Textual's own dim style for placeholders in ANSI themes
         "kqa-status-text": variables["text-muted"],
         "kqa-footer-key": variables["footer-key-foreground"],
         "kqa-footer-description": variables["footer-description-foreground"],
@@ -169,10 +170,14 @@ def fitted_colors(variables: Mapping[str, str]) -> dict[str, str]:
 
 
 def _chrome(variables: Mapping[str, str], surface: Color, focused: Color) -> dict[str, str]:
-    """The question box's text and border titles, the status line and the footer keys: Textual
+    """Text on $surface (the question box, the help and the filter form, and
+    their border titles), input hints, the filter bar, the status line and
+    the footer keys: Textual
     draws them in the theme's colours, and those too can read at 2:1."""
     get = lambda name: Color.parse(variables[name])  # noqa: E731
     status = get("background") + get("panel")  # #status { background: $panel }
+    filter_focused = surface + get("primary").with_alpha(0.25)  # #filter-grid Input:focus, plus Input's focus tint
+    inputs = [surface, focused, surface + get("boost"), filter_focused, filter_focused.tint(get("foreground").with_alpha(0.05))]
     screen = get("background")
     filter_text = fit_text(get("foreground"), [screen])
     filter_keys = fit_text(screen + _shown(variables["text-muted"], screen), [screen])
@@ -180,9 +185,11 @@ def _chrome(variables: Mapping[str, str], surface: Color, focused: Color) -> dic
     footer = get("background") + get("footer-background") + get("footer-item-background")
     key_back, description_back = footer + get("footer-key-background"), footer + get("footer-description-background")
     return {
-        "kqa-input-text": css(fit_text(get("foreground"), [surface, focused])),  # Input: $surface, 5% tint focused
+        "kqa-surface-text": css(fit_text(get("foreground"), inputs)),  # on $surface and the inputs laid on it
         "kqa-box-title": css(fit_text(get("text-primary"), [surface, focused])),  # on the box's border
         "kqa-box-subtitle": css(fit_text(focused + _shown(variables["text-muted"], focused), [surface, focused])),
+        # hints in empty inputs ("YYYY, YYYY-MM or YYYY-MM-DD"): dimmer than text, still readable
+        "kqa-placeholder": css(fit_text(surface + _shown(variables["text-disabled"], surface), inputs)),
         "kqa-status-text": css(fit_text(status + _shown(variables["text-muted"], status), [status])),
         "kqa-footer-key": css(fit_text(get("footer-key-foreground"), [key_back])),
         "kqa-footer-description": css(fit_text(get("footer-description-foreground"), [description_back])),
