@@ -172,12 +172,12 @@ def fitted_colors(variables: Mapping[str, str]) -> dict[str, str]:
 def _chrome(variables: Mapping[str, str], surface: Color, focused: Color) -> dict[str, str]:
     """Text on $surface (the question box, the help and the filter form, and
     their border titles), input hints, the filter bar, the status line and
-    the footer keys: Textual
-    draws them in the theme's colours, and those too can read at 2:1."""
+    the footer keys: Textual draws them in the theme's colours, and those
+    too can read at 2:1."""
     get = lambda name: Color.parse(variables[name])  # noqa: E731
     status = get("background") + get("panel")  # #status { background: $panel }
-    filter_focused = surface + get("primary").with_alpha(0.25)  # #filter-grid Input:focus, plus Input's focus tint
-    inputs = [surface, focused, surface + get("boost"), filter_focused, filter_focused.tint(get("foreground").with_alpha(0.05))]
+    field = surface + get("primary").with_alpha(0.25)  # #filter-grid Input:focus (kqa.tcss)
+    inputs = [surface, focused, surface + get("boost"), field, field.tint(get("foreground").with_alpha(0.05))]
     screen = get("background")
     filter_text = fit_text(get("foreground"), [screen])
     filter_keys = fit_text(screen + _shown(variables["text-muted"], screen), [screen])
