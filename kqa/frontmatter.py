@@ -135,13 +135,15 @@ def _value(value: str, lines: list[str]) -> str:
 
     if block:
         value = " ".join([value, *block])
-    if value.startswith("[") and value.endswith("]") and not re.search(r"[][]", _QUOTED.sub("", value[1:-1])):
-        return _join(m.group(1) for m in _FLOW_ITEM.finditer(value[1:-1]))  # [a, "b, c"]: not [x] y [z]
+    inside = value[1:-1]
+    if value.startswith("[") and value.endswith("]") and not re.search(r"[][]", _MAPPING.sub("", _QUOTED.sub("", inside))):
+        return _join(m.group(1) for m in _FLOW_ITEM.finditer(inside))  # [a, "b, c"]: not [x] y [z]
     return _flow_scalar(value)
 
 
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
-_FLOW_ITEM = re.compile(r"\s*(\{[^{}]*\}|" + _QUOTED.pattern + r"|[^,]+)")  # [{name: A, id: 1}, "b, c", d]
+_MAPPING = re.compile(r"\{[^{}]*\}")  # {name: A, roles: [x, y]}: one item of a list, brackets and all
+_FLOW_ITEM = re.compile(r"\s*(" + _MAPPING.pattern + "|" + _QUOTED.pattern + r"|[^,]+)")  # [{name: A, id: 1}, "b, c", d]
 _FLOW_PAIR = re.compile(r"(?:^|,)\s*(" + _QUOTED.pattern + r"|[^,:{}]+?)\s*:\s*(" + _QUOTED.pattern + r"|[^,]*)")
 
 

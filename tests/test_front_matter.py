@@ -198,11 +198,14 @@ def test_a_list_of_people_written_as_mappings_is_their_names(tmp_path: Path) -> 
         "flow.md": "---\ntitle: Flow\nsource: {id: reuters, name: \"Reuters, London\"}\n"
                    "author: [{name: Jane Doe, url: 'https://example.com/jane'}, {name: John Roe}]\n---\n" + BODY,
         "braces.md": "---\ntitle: {Update} Talks resume\nsource: {}\n---\n" + BODY,
+        "roles.md": "---\ntitle: Roles\nauthor: [{name: Jane Doe, roles: [writer, editor]}, {name: John Roe}]\n---\n"
+                    + BODY,
     }
     out, err = hits(tmp_path, files)
     assert "kqa: skipped" not in err
     assert (out["people.md"]["author"], out["people.md"]["source"]) == ("Jane Doe, John Roe", "Jane Doe, John Roe")
     assert (out["flow.md"]["author"], out["flow.md"]["source"]) == ("Jane Doe, John Roe", "Reuters, London")
+    assert out["roles.md"]["author"] == "Jane Doe, John Roe"  # a list inside an item is the item's
     assert (out["braces.md"]["title"], out["braces.md"]["source"]) == ("{Update} Talks resume", "braces")  # no source: the file name
 
 
