@@ -22,8 +22,8 @@ from textual.color import Color, ColorParseError
 MIN_RATIO = 4.5  # WCAG AA for normal text
 MATCH_TINT = ("warning-darken-3", 0.35)  # the amber behind matched words
 PASSAGE_TINT = ("warning", 0.10)  # behind the passage in the article
-SHORT_TINT = ("primary", 0.15)
-FILTER_TINT = 0.15  # $warning behind the bar of active filters  # behind the article's one-line header on a short terminal
+SHORT_TINT = ("primary", 0.15)  # behind the article's one-line header on a short terminal
+FILTER_TINT = 0.15  # $warning behind the bar of active filters
 STEPS = 50  # lightness nudges in each direction, 2% of Lab lightness each
 
 
