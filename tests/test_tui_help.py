@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from test_tui_helpers import app_for, ask, screen_text, settle
+from textual.pilot import Pilot
 
+from kqa.tui.app import KqaApp
 from kqa.tui.screens import HelpScreen
 
 
@@ -163,15 +165,20 @@ async def test_modals_show_their_own_escape_key_in_the_footer(bundled_copy: Path
             await pilot.pause()
 
 
+async def help_over_results(app: KqaApp, pilot: Pilot) -> None:
+    """Answers on screen (a status line to keep whole), then the help over them."""
+    await ask(app, pilot, "peace deal")
+    await pilot.press("f1")
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (109, 24), (40, 12)])
 async def test_help_on_a_short_terminal_leaves_the_status_and_footer_whole(
     bundled_copy: Path, tmp_path: Path, size: tuple[int, int]
 ) -> None:
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=size) as pilot:
-        await ask(app, pilot, "peace deal")
-        await pilot.press("f1")
-        await pilot.pause()
+        await help_over_results(app, pilot)
         status, footer = screen_text(app).splitlines()[-2:]
         assert status.startswith(" 5 results in") and "╰" not in status
         assert footer.split() == ["esc", "Close", "^q", "Quit"]
@@ -268,9 +275,7 @@ async def test_help_on_the_smallest_terminals_scrolls_to_its_last_key(
 ) -> None:
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=size) as pilot:
-        await ask(app, pilot, "peace deal")
-        await pilot.press("f1")
-        await pilot.pause()
+        await help_over_results(app, pilot)
         box = app.screen.query_one("#help-box").region
         lines = screen_text(app).splitlines()
         assert lines[box.y][box.x:].startswith("╭─ kqa keys") and "escape closes" in lines[box.bottom - 1]
