@@ -25,18 +25,24 @@ from kqa.indexer import open_index
 s = time.perf_counter()
 _, rep = open_index(Path(sys.argv[1]), Path(sys.argv[2]), rebuild=sys.argv[3] == "build")
 print(time.perf_counter() - s, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, rep.files_read)
+import kqa
+assert kqa.__file__.startswith(sys.argv[4]), (kqa.__file__, sys.argv[4])  # the tree asked for
 """
 
 
 def _run(src: str, corpus: Path, index: Path, mode: str, env: dict[str, str]) -> tuple[float, int, int]:
-    out = subprocess.run([sys.executable, "-c", _ONE, str(corpus), str(index), mode],
+    # cwd: `python -c` puts the working directory first on sys.path, ahead of
+    # PYTHONPATH, so run from a checkout both trees would be that checkout
+    out = subprocess.run([sys.executable, "-c", _ONE, str(corpus), str(index), mode, src],
+                         cwd=index.parent,
                          env={**env, "PYTHONPATH": src}, capture_output=True, text=True, check=True).stdout
     t, rss, read = out.split()
     return float(t), int(rss), int(read)
 
 
 def main() -> None:
-    trees, corpora = sys.argv[1:3], [Path(p).resolve() for p in sys.argv[3:]]
+    trees = [str(Path(t).resolve()) for t in sys.argv[1:3]]
+    corpora = [Path(p).resolve() for p in sys.argv[3:]]
     with tempfile.TemporaryDirectory(prefix="kqa-refresh-") as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KQA_", "PYTHON"))}
         env |= {f"XDG_{d}_HOME": str(Path(tmp, "xdg")) for d in ("DATA", "CACHE", "CONFIG", "STATE")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,13 +35,17 @@ SHOW_FILE_ERRORS = False  # set by `kqa --debug`: an unexpected error in one fil
 Warn = Callable[[str], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Passage:
+    """Compact until the build's arrays are made: a Counter of strings per
+    passage held ~6x the corpus text in memory at scale."""
+
     start: int
     end: int
-    terms: Counter[str]
+    terms: array[int]  # ids in the build's vocabulary (first-seen order), each once, by the word's order
+    tfs: array[int]  # their counts
     words: int
-    sentences: list[tuple[int, int]]  # absolute offsets in the article body
+    sentences: array[int]  # (start, end) pairs flat, absolute offsets in the article body
 
 
 @dataclass
@@ -225,6 +230,7 @@ def _collect(
         return splitter[0](text)
 
     docs: list[_Doc] = []
+    vocab: dict[str, int] = {}  # every word the articles read now index, in first-seen order
     forms: Counter[str] = Counter()  # articles read now using each stemmed word
     runs: list[list[Any]] = []  # [from the old index?, first article, end]
     info: dict[str, Any] = {}
@@ -238,7 +244,7 @@ def _collect(
             report.files_reused += 1
         else:
             lo = len(docs)
-            info[src.relpath] = _read_file(src, analyzer, split, params, docs, forms, seen_ids, report, warn)
+            info[src.relpath] = _read_file(src, analyzer, split, params, vocab, docs, forms, seen_ids, report, warn)
             hi = len(docs)
             report.files_read += 1
         if hi > lo:
@@ -248,7 +254,7 @@ def _collect(
                 runs.append([prior is not None, lo, hi])
         if progress:
             progress(n, len(files))
-    new = Segment.of_docs(docs)
+    new = Segment.of_docs(docs, vocab)
     kept = Segment.of_index(old) if old is not None and any(r[0] for r in runs) else new
     counts = forms
     if kept is not new:
@@ -284,6 +290,7 @@ def _read_file(
     analyzer: Analyzer,
     split: SentenceSplitter,
     params: BM25Params,
+    vocab: dict[str, int],
     docs: list[_Doc],
     forms: Counter[str],
     seen_ids: set[str],
@@ -295,7 +302,7 @@ def _read_file(
     problems: list[str] = []
     try:
         articles = read_articles(src, problems)
-        done = [(article, _article_passages(article, analyzer, split, params)) for article in articles]
+        done = [(article, _article_passages(article, analyzer, split, params, vocab)) for article in articles]
     except CorpusFileError as exc:
         return _skip(src, str(exc), report, warn)
     except (Exception, MemoryError) as exc:  # one odd file must not sink the whole build
@@ -320,7 +327,7 @@ def _read_file(
 
 
 def _article_passages(article: Any, analyzer: Analyzer, split: SentenceSplitter,
-                      params: BM25Params) -> tuple[list[_Passage], set[str]]:
+                      params: BM25Params, vocab: dict[str, int]) -> tuple[list[_Passage], set[str]]:
     """Passages, and the words (stem table keys) of all the text indexed."""
     from kqa.passages import split_passages
 
@@ -331,11 +338,14 @@ def _article_passages(article: Any, analyzer: Analyzer, split: SentenceSplitter,
     spans = split_passages(article.body, article.content_start, split) or split_passages(article.body, 0, split)
     for span in spans:
         text = article.body[span.start : span.end]
-        sentences = [(span.start + a, span.start + b) for a, b in split(text)]
+        sentences = array("q", [span.start + x for pair in split(text) for x in pair])
         terms = Counter(analyzer.terms(text, raws))
         for _ in range(params.title):
             terms.update(title_terms)
-        passages.append(_Passage(span.start, span.end, terms, span.words, sentences))
+        ordered = sorted(terms)  # so their final ids (ranks of the sorted vocabulary) ascend
+        ids = array("i", [vocab.setdefault(t, len(vocab)) for t in ordered])
+        tfs = array("i", [terms[t] for t in ordered])
+        passages.append(_Passage(span.start, span.end, ids, tfs, span.words, sentences))
     return passages, analyzer.forms(raws)
 
 

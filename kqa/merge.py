@@ -44,37 +44,30 @@ class Segment:
         return cls(index.terms_by_id, index.arrays, bounds, index=index)
 
     @classmethod
-    def of_docs(cls, docs: Sequence[_Doc]) -> Segment:
-        """Arrays for newly read documents; the only Python loop over passages."""
-        terms = sorted({t for d in docs for p in d.passages for t in p.terms})
-        vocab = {t: i for i, t in enumerate(terms)}
-        starts, ends, words, fwd_ptr, fwd_term, fwd_tf = [], [], [], [0], [], []
-        sent_ptr, sent_start, sent_end, bounds = [0], [], [], [0]
-        for doc in docs:
-            for p in doc.passages:
-                starts.append(p.start)
-                ends.append(p.end)
-                words.append(p.words)
-                sent_start.extend(s for s, _ in p.sentences)
-                sent_end.extend(e for _, e in p.sentences)
-                sent_ptr.append(len(sent_start))
-                ids = sorted((vocab[t], f) for t, f in p.terms.items())
-                fwd_term.extend(i for i, _ in ids)
-                fwd_tf.extend(f for _, f in ids)
-                fwd_ptr.append(len(fwd_term))
-            bounds.append(len(starts))
+    def of_docs(cls, docs: Sequence[_Doc], vocab: Mapping[str, int]) -> Segment:
+        """Arrays for newly read documents, whose passages hold ids in `vocab`
+        (first-seen order) listed by the word's order: renumbered to the
+        sorted terms, they ascend in each passage with no sort here."""
+        terms = sorted(vocab)
+        rank = np.empty(len(vocab), dtype=np.int32)
+        rank[np.fromiter((vocab[t] for t in terms), dtype=np.int64, count=len(terms))] = np.arange(len(terms))
+        passages = [p for d in docs for p in d.passages]
+        sizes = np.fromiter((len(p.terms) for p in passages), dtype=np.int64, count=len(passages))
+        pairs = _flat([p.sentences for p in passages], np.longlong)
+        n_sent = np.fromiter((len(p.sentences) // 2 for p in passages), dtype=np.int64, count=len(passages))
         arrays = {
-            "passage_start": np.asarray(starts, dtype=np.int64),
-            "passage_end": np.asarray(ends, dtype=np.int64),
-            "passage_words": np.asarray(words, dtype=np.int32),
-            "sent_ptr": np.asarray(sent_ptr, dtype=np.int64),
-            "sent_start": np.asarray(sent_start, dtype=np.int64),
-            "sent_end": np.asarray(sent_end, dtype=np.int64),
-            "fwd_ptr": np.asarray(fwd_ptr, dtype=np.int64),
-            "fwd_term": np.asarray(fwd_term, dtype=np.int32),
-            "fwd_tf": np.asarray(fwd_tf, dtype=np.int32),
+            "passage_start": np.fromiter((p.start for p in passages), dtype=np.int64, count=len(passages)),
+            "passage_end": np.fromiter((p.end for p in passages), dtype=np.int64, count=len(passages)),
+            "passage_words": np.fromiter((p.words for p in passages), dtype=np.int32, count=len(passages)),
+            "sent_ptr": np.concatenate([[0], np.cumsum(n_sent)]).astype(np.int64),
+            "sent_start": pairs[0::2].copy(),
+            "sent_end": pairs[1::2].copy(),
+            "fwd_ptr": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+            "fwd_term": rank[_flat([p.terms for p in passages], np.intc)],
+            "fwd_tf": _flat([p.tfs for p in passages], np.intc).astype(np.int32, copy=False),
         }
-        return cls(terms, arrays, np.asarray(bounds, dtype=np.int64), docs=docs)
+        bounds = np.concatenate([[0], np.cumsum([len(d.passages) for d in docs])]).astype(np.int64)
+        return cls(terms, arrays, bounds, docs=docs)
 
     def bodies(self, lo: int, hi: int) -> Iterator[str | bytes]:
         """Article bodies; a generation's as stored bytes, not decoded."""
@@ -182,6 +175,13 @@ def _merged_vocab(pieces: list[Piece], spans: list[tuple[int, ...]]
         remap[mask] = np.fromiter((vocab[t] for t in words[key]), dtype=np.int32, count=len(words[key]))
         remaps[key] = remap
     return remaps, terms
+
+
+def _flat(parts: Sequence[Any], dtype: type) -> np.ndarray:
+    """Buffers (array.array) end to end as one numpy array."""
+    if not parts:
+        return np.zeros(0, dtype=dtype)
+    return np.concatenate([np.frombuffer(p, dtype=dtype) for p in parts])
 
 
 def _concat(parts: list[np.ndarray]) -> np.ndarray:
