@@ -225,14 +225,14 @@ def _run(args: argparse.Namespace) -> ExitCode:
     return _cmd_ask(args)
 
 
-def _open(args: argparse.Namespace, rebuild: bool = False):  # noqa: ANN202 - Searcher
+def _open(args: argparse.Namespace, rebuild: bool = False, stale_ok: bool = True):  # noqa: ANN202 - Searcher
     from kqa.engine import Location, open_searcher
     from kqa.output import stderr_progress
 
     where = Location.resolve(args.corpus, args.index)
     searcher, report = open_searcher(
         where, rebuild=rebuild, progress=stderr_progress("kqa: indexing"), warn=_say,
-        ranking=getattr(args, "ranking", "rerank"),
+        ranking=getattr(args, "ranking", "rerank"), stale_ok=stale_ok,
     )
     if report is not None:
         counts = searcher.index.manifest["counts"]
@@ -305,7 +305,7 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
 
 
 def _cmd_index(args: argparse.Namespace) -> ExitCode:
-    where, searcher = _open(args, rebuild=args.rebuild)
+    where, searcher = _open(args, rebuild=args.rebuild, stale_ok=False)  # a refresh it cannot write fails
     counts = searcher.index.manifest["counts"]
     print(f"{where.index}: {counts['articles']} articles, {counts['passages']} passages")
     return ExitCode.OK

@@ -50,10 +50,12 @@ def open_searcher(
     progress: Progress | None = None,
     warn: Warn | None = None,
     ranking: str = "rerank",
+    stale_ok: bool = True,
 ) -> tuple[Searcher, BuildReport | None]:
     """An up-to-date searcher (building or refreshing the index if needed);
-    `ranking` is the `--ranking` choice (see RerankParams.named)."""
+    `ranking` is the `--ranking` choice (see RerankParams.named); `stale_ok`
+    as in open_index."""
     index, report = open_index(
-        where.corpus, where.index, rebuild=rebuild, progress=progress, warn=warn
+        where.corpus, where.index, rebuild=rebuild, progress=progress, warn=warn, stale_ok=stale_ok
     )
     return Searcher(index, str(where.corpus), RerankParams.named(ranking)), report

@@ -117,10 +117,14 @@ def open_index(
     params: BM25Params | None = None,
     progress: Progress | None = None,
     warn: Warn | None = None,
+    stale_ok: bool = True,
 ) -> tuple[Index, BuildReport | None]:
     """A usable, up-to-date index for `root`; builds or refreshes it if needed.
 
     Returns the report of the build that ran, or None when nothing changed.
+    When the refresh cannot be written, the index as it was is returned with a
+    warning (a question still gets answers), unless `stale_ok` is False (`kqa
+    index`, whose whole job is the refresh: a script must see it failed).
     """
     params = params or BM25Params()
     warn = warn or (lambda _msg: None)
@@ -149,7 +153,7 @@ def open_index(
             return _build_locked(root, index_dir, rebuild, params, progress, warn)
     except OSError as exc:
         reason = f"cannot write index at {index_dir}: {exc.strerror or exc}"
-        if stale is None:
+        if stale is None or not stale_ok:
             raise KqaError(reason) from None
         warn(f"{reason}; answering from the index as it was")
         return stale, None

@@ -154,6 +154,19 @@ def test_index_command_and_rebuild(ask, tmp_path: Path) -> None:
     assert "indexed" in r.stderr and "5 files read" in r.stderr
 
 
+
+def test_index_command_fails_when_the_refresh_cannot_be_written(ask, bundled_copy: Path, tmp_path: Path) -> None:
+    assert ask("index").returncode == 0
+    (tmp_path / "ix" / ".lock").unlink()
+    (tmp_path / "ix" / ".lock").mkdir()  # any OSError writing: a full disk, a read-only folder
+    (bundled_copy / "new.txt").write_text("Okapi news\n\nThe okapi census counted many animals.\n", "utf-8")
+    r = ask("index")
+    assert r.returncode == 2 and r.stdout == ""  # a cron job sees the stale index as the failure it is
+    assert r.stderr.startswith("kqa: error: cannot write index at") and r.stderr.count("\n") == 1
+    r = ask("-q", "Who hosted the January 11 meeting in Moscow?")
+    assert r.returncode == 0 and "Putin" in r.stdout  # a question is still answered, from the index as it was
+    assert "answering from the index as it was" in r.stderr
+
 def test_bad_files_are_reported_and_skipped(bundled_copy: Path, tmp_path: Path) -> None:
     (bundled_copy / "latin1.txt").write_bytes("Caf\xe9 prices \xa3 rise".encode("latin-1"))
     (bundled_copy / "empty.md").write_text("", "utf-8")
