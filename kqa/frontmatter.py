@@ -5,7 +5,8 @@ lines (Hugo).
 Only what metadata needs is read, without a YAML library: `key: value` lines,
 lists (`- item` lines under a key, or `[a, b]`) joined with ", ", values
 continued on indented lines (`title: >` and long plain values), and a nested
-mapping reduced to its `name` (`source:\\n  name: Reuters`, `source: {name: Reuters}`). Every value comes
+mapping reduced to its `name` (`source:\\n  name: Reuters`, `source: {name: Reuters}`), YAML nulls
+as no value and ` #` comments left out. Every value comes
 back as one line of text; a malformed block raises `FrontMatterError`.
 """
 
@@ -103,21 +104,46 @@ def _yaml(lines: list[str], first_lineno: int) -> dict[str, str]:
         key, sep, value = line.partition(":")
         if not sep or not key.strip():
             raise FrontMatterError(f"malformed front matter (line {n}: expected 'key: value')")
-        value = value.strip()
+        value = _uncomment(value).strip()
         indent = _indent(line)
         # a plain value cannot go on with `key: value` (YAML refuses it): that is the next key, indented
         plain = bool(value) and not (_BLOCK_SCALAR.match(value) or value[0] in "\"'[{")
+        literal = bool(_BLOCK_SCALAR.match(value)) or value[:1] in "\"'"  # a `#` in them is text
+        depth = _depth(value)  # `{` or `[` not closed on this line: the lines up to the closing one
         block: list[str] = []
         while i < len(lines):  # the key's value goes on over deeper lines (or list items below it)
-            nxt = lines[i]
-            if nxt.strip() and not nxt.lstrip().startswith("#"):
+            nxt = lines[i] if literal else _uncomment(lines[i])
+            if depth > 0:
+                depth += _depth(nxt)
+            elif nxt.strip() and not nxt.lstrip().startswith("#"):
                 deeper = _indent(nxt) > indent and not (plain and _SUBKEY.match(nxt.strip()))
                 if not (deeper or (not value and _indent(nxt) == indent and _ITEM.match(nxt.strip()))):
                     break
+            if nxt.strip():
                 block.append(nxt.rstrip())  # its indentation kept for a nested mapping
             i += 1
         meta[key.strip().lower()] = _value(value, block)
     return meta
+
+
+def _uncomment(line: str) -> str:
+    """The line without a YAML comment: ` #` outside quotes (`Reuters # wire`
+    is Reuters; `https://x.com/#top` keeps its `#`)."""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'" and (i == 0 or line[i - 1] in " \t[{,:"):
+            quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[:i]
+    return line
+
+
+def _depth(text: str) -> int:
+    """Brackets and braces opened and not closed in `text`, quotes left out."""
+    bare = _QUOTED.sub("", text)
+    return bare.count("{") + bare.count("[") - bare.count("}") - bare.count("]")
 
 
 def _value(value: str, lines: list[str]) -> str:
@@ -144,7 +170,7 @@ def _value(value: str, lines: list[str]) -> str:
 _QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'")
 _MAPPING = re.compile(r"\{[^{}]*\}")  # {name: A, roles: [x, y]}: one item of a list, brackets and all
 _FLOW_ITEM = re.compile(r"\s*(" + _MAPPING.pattern + "|" + _QUOTED.pattern + r"|[^,]+)")  # [{name: A, id: 1}, "b, c", d]
-_FLOW_PAIR = re.compile(r"(?:^|,)\s*(" + _QUOTED.pattern + r"|[^,:{}]+?)\s*:\s*(" + _QUOTED.pattern + r"|[^,]*)")
+_FLOW_PAIR = re.compile(r"(?:^|,)\s*(" + _QUOTED.pattern + r"|[^,:{}]+?)\s*:\s*(" + _QUOTED.pattern + r"|\[[^][]*\]|[^,]*)")
 
 
 def _join(items: Iterable[str]) -> str:
@@ -158,10 +184,11 @@ def _flow_scalar(value: str) -> str:
             return ""  # {}: an empty mapping
         pairs = {_scalar(k).lower(): v for k, v in _FLOW_PAIR.findall(value[1:-1])}
         if pairs:
-            return _scalar(pairs.get("name", "").strip())
+            return _value(pairs.get("name", "").strip(), [])  # {name: [A, B]}: a list
     return _scalar(value)
 
 
+_NULLS = frozenset(("null", "Null", "NULL", "~"))
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)")
 _ESCAPES = {"n": " ", "t": " ", "r": "", "0": "", "_": "\u00a0"}
 
@@ -175,7 +202,10 @@ def _unescape(m: re.Match[str]) -> str:
 
 
 def _scalar(value: str) -> str:
-    """A plain or quoted YAML value: `'It''s'` is `It's`, `"say \\"no\\""` is `say "no"`."""
+    """A plain or quoted YAML value: `'It''s'` is `It's`, `"say \\"no\\""` is `say "no"`;
+    YAML's null (`null`, `~`, as PyYAML writes a missing value) is no value."""
+    if value in _NULLS:
+        return ""
     if len(value) >= 2 and value[0] == value[-1] == "'":
         value = value[1:-1].replace("''", "'")
     elif len(value) >= 2 and value[0] == value[-1] == '"':

@@ -220,3 +220,27 @@ def test_indented_keys_are_keys_not_part_of_the_value_above(tmp_path: Path) -> N
     assert (out["indented.md"]["title"], out["indented.md"]["date"], out["indented.md"]["source"]) == (
         "Indented keys", "2023-09-21", "Reuters")
     assert (out["stray.md"]["title"], out["stray.md"]["date"]) == ("One stray indent", "2023-09-22")
+
+
+def test_yaml_nulls_comments_and_flow_mappings_over_lines(tmp_path: Path) -> None:
+    files = {
+        # PyYAML's safe_dump writes a missing value as `null`: no value, not the word (nor a skipped file)
+        "nulls.md": "---\ntitle: Nulls\nsource: null\nauthor: ~\nurl: null\ndate: 2023-01-05\n---\n" + BODY,
+        "nodate.md": "---\ntitle: No date\nsource: Reuters\ndate: NULL\n---\n" + BODY,
+        "quoted.md": "---\ntitle: \"Quoted # kept\"\nsource: \"null\"\n---\n" + BODY,  # quoted: text
+        # ` #` outside quotes starts a comment; a `#` inside a URL does not
+        "comments.md": "---\ntitle: Comments # a note\nsource: {name: Reuters} # from the API\n"
+                       "date: 21/09/2023 # local time\nurl: https://example.com/a#top\n---\n" + BODY,
+        # a flow mapping spread over lines, closed at the start of a line; a list as its name
+        "spread.md": "---\ntitle: Spread\nsource: {\n  name: Reuters,\n  id: rtr\n}\ndate: 2023-01-01\n---\n" + BODY,
+        "names.md": "---\ntitle: Names\nsource: {name: [AP, AFP]}\n---\n" + BODY,
+    }
+    out, err = hits(tmp_path, files)
+    assert "kqa: skipped" not in err
+    assert (out["nulls.md"]["source"], out["nulls.md"]["author"], out["nulls.md"]["url"]) == ("nulls", None, None)
+    assert (out["nodate.md"]["date"], out["nodate.md"]["source"]) == (None, "Reuters")
+    assert (out["quoted.md"]["title"], out["quoted.md"]["source"]) == ("Quoted # kept", "null")
+    c = out["comments.md"]
+    assert (c["title"], c["source"], c["date"], c["url"]) == ("Comments", "Reuters", "2023-09-21", "https://example.com/a#top")
+    assert (out["spread.md"]["source"], out["spread.md"]["date"]) == ("Reuters", "2023-01-01")
+    assert out["names.md"]["source"] == "AP, AFP"
