@@ -107,7 +107,8 @@ class Writer:
         for hit in hits:
             title = clean(hit.article["title"])
             title = f"{TITLE}{title}{RESET}" if c else title
-            meta = one_line(clean(f"{hit.article['source']} · {hit.date_label} · {hit.path} · score {hit.score:.2f}"))
+            facts = [hit.article["source"], hit.date_label, hit.byline, hit.path, f"score {hit.score:.2f}"]
+            meta = one_line(clean(" · ".join(f for f in facts if f)))
             s.write(f"{hit.rank}. {title}\n")
             s.write(f"   {DIM}{meta}{RESET}\n" if c else f"   {meta}\n")
             for line in self._body_lines(question, hit, width):

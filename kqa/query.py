@@ -34,9 +34,23 @@ def word_slots(analyzer: Analyzer, text: str, offset: int = 0) -> list[tuple[int
     for start, end, raw in words(text):
         terms = analyzer.token_terms(raw)
         if len(terms) > 1 and "-" in terms[0]:
-            slots.extend((offset + start, offset + end, [part]) for part in terms[1:])
+            slots.extend(_part_slots(analyzer, raw, offset + start, terms[1:]))
         else:
             slots.append((offset + start, offset + end, terms))
+    return slots
+
+
+_PART = re.compile(r"[^-\u2010-\u2015]+")
+
+
+def _part_slots(analyzer: Analyzer, raw: str, start: int, parts: list[str]) -> list[tuple[int, int, list[str]]]:
+    """A hyphenated word's slots, one per part with its own offsets, a stop
+    word as an empty slot (`in` of `commander-in-chief`, so it lines up with
+    `commander in chief`); where the parts read alone would not give the
+    analyzer's parts (`U.S.-led`), one slot per analyzer part over the word."""
+    slots = [(start + m.start(), start + m.end(), analyzer.token_terms(m.group())) for m in _PART.finditer(raw)]
+    if [t for _, _, terms in slots for t in terms] != parts:
+        return [(start, start + len(raw), [part]) for part in parts]
     return slots
 
 

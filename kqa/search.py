@@ -106,6 +106,12 @@ class Hit:
     answer_end: int = 0
 
     @property
+    def byline(self) -> str:
+        """`by` the author, when the file names one other than the source: provenance to cite."""
+        a = self.article
+        return f"by {a['author']}" if a.get("author") and a["author"] != a["source"] else ""
+
+    @property
     def answer_text(self) -> str:
         return self.text[self.answer_start - self.start : self.answer_end - self.start]
 
@@ -147,6 +153,19 @@ class Hit:
         }
 
 
+def _phrase_in(slots: Slots, text: str, phrase: Phrase) -> bool:
+    """The phrase occurs word for word in `text` (whose word slots are given):
+    its words by their terms, its stop words as written (`Putin the` does not
+    match `Putin signaled`)."""
+    def fits(i: int, word: str) -> bool:
+        start, end, terms = slots[i]
+        if word.startswith(STOP_MARK):
+            return not terms and fold(text[start:end]) == word[1:]
+        return word in terms
+
+    return any(all(fits(i + j, w) for j, w in enumerate(phrase)) for i in range(len(slots) - len(phrase) + 1))
+
+
 class Searcher:
     """BM25 over one loaded index; cheap to query many times."""
 
@@ -158,6 +177,7 @@ class Searcher:
         self.rerank = rerank or RerankParams()
         self._bodies: dict[int, str] = {}
         self._titles: dict[int, tuple[Counter[str], Counter[str]]] = {}
+        self._heads: dict[int, list[tuple[Slots, str]]] = {}
         self._speller: Speller | None = None
         self._spelled: dict[str, str | None] = {}
         self._queries: dict[str, Query] = {}
@@ -245,7 +265,7 @@ class Searcher:
         ranked = cands[np.lexsort((cands, -scores[cands]))]
         pool: list[int] = []
         for pid in ranked.tolist():
-            if self._has_phrases(self._slots(pid, slots), phrases, self._body(self.index.passage_span(pid)[0])):
+            if self._has_phrases(pid, phrases, slots):
                 pool.append(pid)
                 if len(pool) == n:
                     break
@@ -363,20 +383,27 @@ class Searcher:
             memo[pid] = word_slots(self.analyzer, self._body(a)[start:end], start)
         return memo[pid]
 
-    @staticmethod
-    def _has_phrases(slots: Slots, phrases: list[Phrase], body: str) -> bool:
-        """Each phrase occurs word for word: its words by their terms, its stop
-        words as written (`Putin the` does not match `Putin signaled`)."""
-        def fits(i: int, word: str) -> bool:
-            start, end, terms = slots[i]
-            if word.startswith(STOP_MARK):
-                return not terms and fold(body[start:end]) == word[1:]
-            return word in terms
-
+    def _has_phrases(self, pid: int, phrases: list[Phrase], memo: dict[int, Slots]) -> bool:
+        """Each phrase occurs word for word in the passage, or in its article's
+        title, source or author, which are searched with every passage (a
+        quoted writer's name finds the article as the bare name does)."""
+        article = self.index.passage_span(pid)[0]
+        slots, body = self._slots(pid, memo), self._body(article)
         return all(
-            any(all(fits(i + j, w) for j, w in enumerate(phrase)) for i in range(len(slots) - len(phrase) + 1))
+            _phrase_in(slots, body, phrase)
+            or any(_phrase_in(head, text, phrase) for head, text in self._header_slots(article))
             for phrase in phrases
         )
+
+    def _header_slots(self, article: int) -> list[tuple[Slots, str]]:
+        """Word slots of the title and of the source and author the file gives, with their text."""
+        heads = self._heads.get(article)
+        if heads is None:
+            record = self.index.articles[article]
+            texts = [record["title"], record.get("cited") or ""]
+            heads = [(word_slots(self.analyzer, text), text) for text in texts if text]
+            _remember(self._heads, article, heads, 4096)
+        return heads
 
     def _containing(self, t: int | None) -> np.ndarray:
         """Mask of passages that hold term id `t` (all False for None)."""

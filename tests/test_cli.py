@@ -251,6 +251,39 @@ def test_hyphen_and_space_match_in_phrases(ask) -> None:
     assert all("Nagorno-Karabakh" in json.loads(line)["text"] for line in spaced.stdout.splitlines())
 
 
+
+def test_phrase_with_a_stop_word_matches_the_hyphenated_form_both_ways(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "b.txt").write_text("Story five\n\nThe commander-in-chief visited a state-of-the-art plant "
+                                  "run by his brother-in-law near the border on Monday.\n", "utf-8")
+    (corpus / "c.txt").write_text("Story six\n\nThe editor in chief of the paper met the mayor and talked "
+                                  "about the future of print media in the city.\n", "utf-8")
+
+    def docs(question: str) -> tuple[int, list[str]]:
+        r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", question, "--format", "jsonl")
+        return r.returncode, [json.loads(line)["doc_id"] for line in r.stdout.splitlines()]
+
+    for question in ('"commander in chief"', '"state of the art"', '"brother in law"'):
+        assert docs(question) == (0, ["b"]), question
+    assert docs('"editor-in-chief"') == (0, ["c"])
+    assert docs('"commander chief"') == (1, [])  # not word for word: the hyphenated word has "in"
+
+
+def test_quoted_name_finds_the_article_by_its_author_title_or_source(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: Budget news\nsource: Bloomberg\nauthor: Zorba Quixley\n---\n"
+                                 "The minister presented the budget on Monday.\n", "utf-8")
+    (corpus / "b.txt").write_text("Other story\n\nThe zorba dance and quixley pastry were served at dinner.\n", "utf-8")
+    ask = ["--corpus", str(corpus), "--index", str(tmp_path / "ix")]
+    for question in ('"Zorba Quixley"', '"Budget news"', '"Bloomberg" minister'):
+        r = run_kqa(*ask, "-q", question, "--format", "jsonl")
+        assert r.returncode == 0 and [json.loads(line)["doc_id"] for line in r.stdout.splitlines()] == ["a"], question
+    assert run_kqa(*ask, "-q", '"Quixley Zorba"').returncode == 1  # in order, as everywhere
+    text = run_kqa(*ask, "-q", '"Zorba Quixley"').stdout  # the hit shows why it matched: its byline
+    assert text.splitlines()[1].strip().startswith("Bloomberg · unknown date · by Zorba Quixley · a.md · score")
+
 def test_single_article_corpus_still_answers(tmp_path: Path) -> None:
     corpus = tmp_path / "one"
     corpus.mkdir()

@@ -82,7 +82,8 @@ def citation(hit: Hit) -> str:
     """The passage with where it comes from, for the clipboard."""
     a = hit.article
     quote = " ".join(hit.text.split())
-    return f"“{quote}”\n— {a['title']}, {a['source']}, {hit.date_label} ({hit.full_path})"
+    source = ", ".join(f for f in (a["title"], a["source"], hit.byline, hit.date_label) if f)
+    return f"“{quote}”\n— {source} ({hit.full_path})"
 
 
 def age(built_at: float | None, now: float | None = None) -> str:

@@ -223,8 +223,8 @@ class Reader(Vertical):
         self.hit = hit
         a = hit.article
         facts = [a["source"] or "unknown source", hit.date_label + (" (inferred from the text)" if a.get("date_inferred") else "")]
-        if a.get("author") and a["author"] != a["source"]:
-            facts.append(f"by {a['author']}")
+        if hit.byline:
+            facts.append(hit.byline)
         head = Content.assemble(
             (clean(a["title"] or a["id"]), "bold $kqa-title"), "\n",
             (clean(" · ".join(facts)), "$kqa-facts"), "\n",
