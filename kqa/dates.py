@@ -87,7 +87,11 @@ def _day_month(a: int, b: int) -> tuple[int, int] | None:
 
 def date_problem(value: object) -> str:
     """Why `value` is not a date normalize_date can read, in words for the user."""
-    m = _NUMERIC.fullmatch(_day_only(str(value).strip()).strip())
+    text = str(value).strip()
+    iso = _ISO.match(_SLASHED.sub(lambda m: m.group(0).replace("/", "-"), text)[:10])
+    if iso and (why := _impossible(int(iso["y"]), iso["m"] and int(iso["m"]), iso["d"] and int(iso["d"]))):
+        return f"no such date {value!r}: {why}"
+    m = _NUMERIC.fullmatch(_day_only(text).strip())
     if m and 1 <= min(int(m["a"]), int(m["b"])) and max(int(m["a"]), int(m["b"])) <= 12:
         a, b = int(m["a"]), int(m["b"])
         return (f"ambiguous date {value!r} ({a} {calendar.month_name[b]} or {calendar.month_name[a]} {b}?): "
@@ -104,7 +108,22 @@ def _unix_day(value: float) -> str | None:
     return None
 
 
+def _impossible(year: int, month: int | None, day: int | None) -> str | None:
+    """What does not exist in a date written as numbers, or None."""
+    if year < 1:
+        return "there is no year 0"
+    if month is not None and not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if month is not None and day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            return f"{calendar.month_name[month]} {year} has {last} days"
+    return None
+
+
 def _checked(year: int, month: int | None, day: int | None) -> str | None:
+    if year < 1:  # `0000`: no year
+        return None
     try:
         if day is not None and month is not None:
             return dt.date(year, month, day).isoformat()

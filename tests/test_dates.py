@@ -54,7 +54,7 @@ def test_normalize_date_accepts_partial_and_written_dates(value: object, expecte
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "   ", "yesterday", "2023-13", "2023-02-30", "2023-11-31", "12/01/2021", "03.04.2023",
+    [None, "", "   ", "yesterday", "2023-13", "0000", "0000-01-01", "2023-02-30", "2023-11-31", "12/01/2021", "03.04.2023",
      "Smarch 2023", "February 30, 2023", "21/13/2023", "31/02/2023", "21/09/23", "21/09-2023", "2023/21/09", "Thu, 30 Feb 2023 10:00", "Sun", "Thursday", "21 Sep 2023 and after"],
 )
 def test_normalize_date_rejects_unreadable_values(value: object) -> None:
@@ -153,6 +153,12 @@ def test_inferred_date_stops_at_the_day_the_file_was_saved(tmp_path) -> None:
     ("01/00/2023", "unreadable date '01/00/2023' (use YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("0/0/2023", "unreadable date '0/0/2023' (use YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("yesterday", "unreadable date 'yesterday' (use YYYY, YYYY-MM or YYYY-MM-DD)"),
+    # written as asked, but not a day there is: say what is wrong, not which format to use
+    ("2023-02-29", "no such date '2023-02-29': February 2023 has 28 days"),
+    ("2023/09/31", "no such date '2023/09/31': September 2023 has 30 days"),
+    ("2023-09-31T10:00:00Z", "no such date '2023-09-31T10:00:00Z': September 2023 has 30 days"),
+    ("2023-13", "no such date '2023-13': there is no month 13"),
+    ("0000", "no such date '0000': there is no year 0"),
 ])
 def test_date_problem_names_both_readings_only_when_both_are_dates(value: str, problem: str) -> None:
     assert normalize_date(value) is None and date_problem(value) == problem
