@@ -170,6 +170,10 @@ def _settle_options(args: argparse.Namespace) -> None:
     command = args.command
     if getattr(args, "source", None) is not None and not args.source.strip():
         raise KqaError("--source: empty text")  # `--source "$UNSET"` would quietly filter nothing
+    if command == "completion":  # the script is the same whatever the corpus, index or ranking
+        for flag in ("--corpus", "--index", "--ranking"):
+            if getattr(args, flag[2:], None) is not None:
+                raise KqaError(f"{flag} does not apply to 'kqa completion'")
     if command in _NO_RANKING and getattr(args, "ranking", None) is not None:
         raise KqaError(f"--ranking does not apply to 'kqa {command}'")
     args.ranking = getattr(args, "ranking", None) or "rerank"

@@ -83,6 +83,9 @@ def test_no_results_exit_1_with_hint(ask) -> None:
         (["-q", Q, "--format", "xml"], "invalid choice"),
         (["-q", ""], "the question is empty"),
         (["--bogus"], "unrecognized arguments"),
+        (["-q", Q, "--since", "2023-02-29"], "--since: no such date '2023-02-29': February 2023 has 28 days"),
+        (["completion", "bash"], "--corpus does not apply to 'kqa completion'"),  # `ask` gives --corpus
+        (["--ranking", "bm25", "completion", "bash"], "does not apply to 'kqa completion'"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(ask, args: list[str], message: str) -> None:
