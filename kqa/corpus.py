@@ -249,7 +249,11 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
     if not isinstance(rec, dict):
         raise CorpusFileError("record is not a JSON object")
     body = rec.get("text")
-    if not isinstance(body, str) or not body.strip():
+    if isinstance(body, list) and all(isinstance(p, str) for p in body):
+        body = "\n\n".join(p.strip() for p in body if p.strip())  # a list of paragraphs, as some exports write it
+    elif body is not None and not isinstance(body, str):
+        raise CorpusFileError("'text' is not a string (nor a list of paragraphs)")
+    if not body or not body.strip():
         raise CorpusFileError("record has no 'text'")
     body = _whole_chars(body)
 

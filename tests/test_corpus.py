@@ -514,6 +514,16 @@ def test_jsonl_title_from_text_is_capped(tmp_path: Path) -> None:
     assert c.title == words[:100]  # a first line that fits is whole
 
 
+
+def test_jsonl_text_as_a_list_is_its_paragraphs(tmp_path: Path) -> None:
+    text = jsonl({"title": "Listed", "text": ["First paragraph. " + BODY, "  ", "Second paragraph here."]},
+                 {"text": {"body": BODY}}, {"text": [BODY, 3]})
+    problems: list[str] = []
+    (article,) = load(tmp_path, "x.jsonl", text, problems)
+    assert article.body.endswith("\n\nSecond paragraph here.") and "\n\n\n" not in article.body
+    assert problems == ["line 2: 'text' is not a string (nor a list of paragraphs)",
+                        "line 3: 'text' is not a string (nor a list of paragraphs)"]
+
 def test_jsonl_malformed_line_skipped_other_records_kept(tmp_path: Path) -> None:
     text = jsonl(
         {"text": "Good one. " + BODY},
