@@ -132,6 +132,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()  # the reader (e.g. `head`) has what it wanted
         return int(ExitCode.OK)
+    except OSError as exc:  # kqa's own files fail as KqaError: one without a file name is stdout
+        if SIGNALLED:
+            return report()
+        if debug:
+            traceback.print_exc()
+        if exc.filename is None:
+            _silence_stdout()  # or the exit's flush reports the same failure again
+        _say(f"error: {exc.strerror or exc}: {exc.filename}" if exc.filename
+             else f"error: cannot write the output: {exc.strerror or exc}")
+        return int(ExitCode.ERROR)
     except Exception as exc:  # last resort: one line, not a traceback
         if SIGNALLED:  # e.g. Ctrl-C while numpy's C code imported a module: an ImportError
             return report()

@@ -126,6 +126,16 @@ def test_pipe_into_head_ends_quietly(bundled_copy: Path, tmp_path: Path) -> None
     assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
 
 
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_full_output_device_is_one_clear_error(bundled_copy: Path, tmp_path: Path) -> None:
+    cmd = [*kqa_cmd(), "--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", Q]
+    assert subprocess.run(cmd, capture_output=True).returncode == 0  # built: no progress line below
+    with open("/dev/full", "w") as full:
+        r = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True)
+    assert r.returncode == 2
+    assert r.stderr == "kqa: error: cannot write the output: No space left on device\n"
+
 def test_no_question_without_terminal_says_what_to_do(ask) -> None:
     r = ask()
     assert r.returncode == 2
