@@ -382,12 +382,21 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
     if args.eval_k < 1:
         raise KqaError("-k must be at least 1")
     _, searcher = _open(args)
-    known = {name for a in searcher.index.articles for name in _article_names(a)}
-    unknown = sorted({q.doc for q in questions if q.doc is not None} - known)
+    from collections import Counter
+
+    named = Counter(name for a in searcher.index.articles for name in set(_article_names(a)))
+    docs = {q.doc for q in questions if q.doc is not None}
+    unknown = sorted(d for d in docs if not named[d])
     for doc in unknown[:3]:  # a typo there would quietly read as a ranking failure
         _say(f'"doc" {doc!r} names no article in the corpus; its questions count as misses for right article@1')
     if len(unknown) > 3:
         _say(f'... and {len(unknown) - 3} more "doc" values that name no article')
+    shared = sorted(d for d in docs if named[d] > 1)  # `001` in five topic folders: any would count as right
+    for doc in shared[:3]:
+        _say(f'"doc" {doc!r} names {named[doc]} articles, any of which counts as right: '
+             "give its folder or its id to name one")
+    if len(shared) > 3:
+        _say(f'... and {len(shared) - 3} more "doc" values that name several articles')
     last: list[Hit] = []
 
     def rank(question: str, k: int) -> tuple[list[str], str | None]:

@@ -39,7 +39,7 @@ class EvalResult:
     latency_ms_p95: float
 
     def as_dict(self) -> dict[str, object]:
-        d = asdict(self)
+        d = {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}  # as recall
         d["recall"] = {f"@{c}": round(v, 4) for c, v in self.recall.items()}
         d["mrr_at"] = min(self.k, 10)  # the cut-off "mrr" is measured at
         return d
