@@ -243,7 +243,7 @@ def _collect(
         if prior is not None:
             lo, hi, known = prior
             info[src.relpath] = {**known, "sig": src.signature}  # the ctime may have moved
-            if "digest" not in known:  # from an index that kept none
+            if "digest" not in known and "skipped" not in known:  # an old index kept none; a skipped file has none
                 info[src.relpath]["digest"] = file_digest(src.path)
             report.files_reused += 1
         else:

@@ -91,3 +91,13 @@ def test_refresh_equals_rebuild_on_bbc_sample(tmp_path: Path) -> None:
         tech[-1].write_text("Short headline only\n", "utf-8")
 
     _change_and_compare(corpus, tmp_path, [modify_add_delete, delete_many, modify_last])
+
+
+def test_refresh_equals_rebuild_with_a_skipped_file(bundled_copy: Path, tmp_path: Path) -> None:
+    (bundled_copy / "latin1.txt").write_bytes("Caf\xe9 prices \xa3 rise".encode("latin-1"))  # skipped, kept so
+    target = sorted(bundled_copy.glob("*.txt"))[0]
+
+    def modify() -> None:
+        target.write_text(target.read_text("utf-8") + "\nZyzzyva tokens here.\n", "utf-8")
+
+    _change_and_compare(bundled_copy, tmp_path, [modify])
