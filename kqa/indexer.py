@@ -55,6 +55,11 @@ class _Doc:
     passages: list[_Passage]
 
 
+class _IdsMoved(Exception):
+    """A refresh would give an id shared by several articles to another
+    article than a rebuild would (the one indexed first keeps it)."""
+
+
 @dataclass
 class BuildReport:
     files_read: int = 0
@@ -190,7 +195,16 @@ def _build_locked(
     for rel, reason in unreachable:
         warn(f"skipped {root / rel}: {reason}")
         report.skipped.append((rel, reason))
-    pieces, source_info, form_df, analyzer = _collect(root, files, params, old, report, progress, warn)
+    held: list[str] = []  # a refresh's warnings: said once it is known the refresh stands
+    try:
+        pieces, source_info, form_df, analyzer = _collect(root, files, params, old, report, progress,
+                                                          held.append if old is not None else warn)
+    except _IdsMoved:  # the articles sharing an id changed: a rebuild gives them their ids in folder order
+        report = BuildReport(skipped=list(report.skipped[: len(unreachable)]))
+        pieces, source_info, form_df, analyzer = _collect(root, files, params, None, report, progress, warn)
+    else:
+        for message in held:
+            warn(message)
     if not pieces:
         raise KqaError(f"no readable articles in {root} (.txt, .md or .jsonl files)")
     manifest = {
@@ -224,7 +238,8 @@ def _collect(
     (left as arrays), the rest read now; how many articles use each stemmed word."""
     from kqa.passages import punkt_splitter  # reading and splitting: only when building
 
-    reusable, seen_ids = _reusable(old, files)  # ids carried over keep their names
+    reusable, seen_ids, kept_given, gone_given = _reusable(old, files)  # ids carried over keep their names
+    read_given: set[str] = set()  # the ids the articles read now give themselves
     analyzer = Analyzer(old.stems if old else None)
     splitter: list[SentenceSplitter] = []
 
@@ -248,7 +263,8 @@ def _collect(
             report.files_reused += 1
         else:
             lo = len(docs)
-            info[src.relpath] = _read_file(src, analyzer, split, params, vocab, docs, forms, seen_ids, report, warn)
+            info[src.relpath] = _read_file(src, analyzer, split, params, vocab, docs, forms, seen_ids, read_given,
+                                           report, warn)
             hi = len(docs)
             report.files_read += 1
         if hi > lo:
@@ -258,6 +274,8 @@ def _collect(
                 runs.append([prior is not None, lo, hi])
         if progress:
             progress(n, len(files))
+    if (read_given | gone_given) & kept_given:
+        raise _IdsMoved  # an article kept its id only because it was indexed first
     new = Segment.of_docs(docs, vocab)
     kept = Segment.of_index(old) if old is not None and any(r[0] for r in runs) else new
     counts = forms
@@ -298,6 +316,7 @@ def _read_file(
     docs: list[_Doc],
     forms: Counter[str],
     seen_ids: set[str],
+    given_ids: set[str],
     report: BuildReport,
     warn: Warn,
 ) -> dict[str, Any]:
@@ -319,11 +338,13 @@ def _read_file(
     report.bad_records += len(problems)
     for article, (passages, words) in done:
         forms.update(words)
+        given_ids.add(article.id)
         unique = _unique(article.id, seen_ids)
+        meta = article.meta()
         if unique != article.id:
             warn(f"{src.path}: id {article.id!r} is already used; this article is {unique!r}")
-            article.id = unique
-        docs.append(_Doc(article.meta(), article.body, passages))
+            meta.update(id=unique, given_id=article.id)  # a refresh must know which articles share an id
+        docs.append(_Doc(meta, article.body, passages))
     info: dict[str, Any] = {"sig": src.signature, "digest": file_digest(src.path)}
     if problems:
         info["problems"] = problems
@@ -360,26 +381,32 @@ def _skip(src: SourceFile, reason: str, report: BuildReport, warn: Warn) -> dict
 
 
 def _reusable(old: Index | None, files: list[SourceFile]
-              ) -> tuple[dict[str, tuple[int, int, Any]], set[str]]:
+              ) -> tuple[dict[str, tuple[int, int, Any]], set[str], set[str], set[str]]:
     """Article range in the old index (and stored info) of each file whose
-    signature is unchanged, and the ids of those articles."""
+    signature is unchanged, the ids of those articles, and the ids the old
+    articles gave themselves (before a `#2`), of those kept and the rest."""
     if old is None:
-        return {}, set()
+        return {}, set(), set(), set()
     known = old.sources
     unchanged = {f.relpath for f in files if _unchanged(known.get(f.relpath), f)}
     ranges: dict[str, tuple[int, int, Any]] = {}
     ids: set[str] = set()
+    kept: set[str] = set()
+    gone: set[str] = set()
     articles = old.articles
     for a in range(len(articles)):  # a file's articles are consecutive
         meta = json.loads(articles.raw(a))  # type: ignore[attr-defined]
-        rel = meta["relpath"]
+        rel, given = meta["relpath"], meta.get("given_id", meta["id"])
         if rel in unchanged:
             ids.add(meta["id"])
+            kept.add(given)
             lo = ranges[rel][0] if rel in ranges else a
             ranges[rel] = (lo, a + 1, known[rel])
+        else:
+            gone.add(given)
     for rel in unchanged - ranges.keys():  # files that gave no articles
         ranges[rel] = (0, 0, known[rel])
-    return ranges, ids
+    return ranges, ids, kept, gone
 
 
 def _unique(article_id: str, seen: set[str]) -> str:

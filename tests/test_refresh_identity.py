@@ -101,3 +101,32 @@ def test_refresh_equals_rebuild_with_a_skipped_file(bundled_copy: Path, tmp_path
         target.write_text(target.read_text("utf-8") + "\nZyzzyva tokens here.\n", "utf-8")
 
     _change_and_compare(bundled_copy, tmp_path, [modify])
+
+
+def test_refresh_equals_rebuild_when_articles_share_an_id(bundled_copy: Path, tmp_path: Path) -> None:
+    """`a.txt` and `a.md` are both `a`: the first in folder order is `a`, the
+    other `a#2`, however the index got there."""
+    (bundled_copy / "zz.txt").write_text("Ocelot one\n\nThe ocelot hunts at night in the forest.\n", "utf-8")
+    twin = bundled_copy / "zz.md"
+    unrelated = sorted(bundled_copy.glob("0*.txt"))[0]
+
+    def add_twin() -> None:  # sorts before the indexed zz.txt
+        twin.write_text("Ocelot two\n\nThe ocelot sleeps by day in a tree.\n", "utf-8")
+
+    def edit_unrelated() -> None:  # twins untouched: still a refresh
+        unrelated.write_text(unrelated.read_text("utf-8") + "\nZyzzyva tokens here.\n", "utf-8")
+
+    def remove_first() -> None:
+        twin.unlink()
+
+    ix = tmp_path / "ix"
+    open_index(bundled_copy, ix)
+    for n, change in enumerate((add_twin, edit_unrelated, remove_first)):
+        change()
+        _, report = open_index(bundled_copy, ix)
+        # the twins' own changes read everything again; an unrelated change stays a refresh
+        assert report is not None and (report.files_reused > 0) == (change is edit_unrelated)
+        open_index(bundled_copy, tmp_path / f"fresh-{n}", rebuild=True)
+        _assert_same_generation(ix, tmp_path / f"fresh-{n}")
+        ids = {a["relpath"]: a["id"] for a in load(ix).articles}
+        assert ids["zz.txt"] == ("zz" if change is remove_first else "zz#2")
