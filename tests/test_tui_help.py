@@ -78,7 +78,7 @@ async def test_copy_and_reader_keys_before_a_result_say_what_to_do(bundled_copy:
 async def test_filter_error_wraps_inside_the_form_on_a_narrow_terminal(bundled_copy: Path, tmp_path: Path) -> None:
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.press("ctrl+f", "tab", *"2023-13", "enter")
+        await pilot.press("ctrl+f", "tab", *"2023-1x", "enter")
         await pilot.pause()
         error = str(app.screen.query_one("#filter-error").render())
         assert "YYYY-MM-DD" in error  # the message names the formats at its end...
