@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from textual.command import CommandPalette
 from textual.content import Content
 from test_tui_helpers import app_for, ask, searcher_for, settle, text_of
 
@@ -265,6 +266,22 @@ async def test_help_screen_and_palette_commands(bundled_copy: Path, tmp_path: Pa
         await pilot.press("escape")
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Reindex", "Clear filters", "Copy passage", "Toggle reading pane", "Theme"} <= titles
+        assert "Keys" not in titles  # Textual's key panel, which Escape did not close; F1 is the keys
+
+
+async def test_help_and_palette_never_stack_a_second_palette(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for keys in (("ctrl+p", "f1", "ctrl+p"), ("f1", "ctrl+p", "f1", "ctrl+p")):  # crashed the app
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert sum(isinstance(s, CommandPalette) for s in app.screen_stack) <= 1, app.screen_stack
+            assert not isinstance(app.screen, HelpScreen) or not any(
+                isinstance(s, CommandPalette) for s in app.screen_stack), app.screen_stack
+            while len(app.screen_stack) > 1:
+                await pilot.press("escape")
+                await pilot.pause()
+        assert app.is_running and app.focused is app.query_one("#question")
 
 
 async def test_80x24_layout_fits_and_reader_takes_the_row(bundled_copy: Path, tmp_path: Path) -> None:

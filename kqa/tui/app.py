@@ -17,6 +17,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -145,6 +146,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         yield KeyFooter()  # every key, Quit included, fits in 80 columns; narrower, Quit and Help stay
 
     def on_mount(self) -> None:
+        self.app_resume_signal.subscribe(self, lambda _app: self._repaint_all(), immediate=True)
         if self.while_suspended is not None:
             suspended, resumed = self.while_suspended
             self.app_suspend_signal.subscribe(self, lambda _app: suspended(), immediate=True)
@@ -406,6 +408,13 @@ class KqaApp(ReadingApp, inherit_bindings=False):
             self.notify("Ctrl+Z suspends kqa only when a shell with job control started it.",
                         severity="warning")
 
+    def _repaint_all(self) -> None:
+        """After `fg` the terminal shows the shell's screen, but Textual 8.2
+        redraws only what changed since the suspend (Textualize/textual#6298):
+        every screen in the stack is repainted whole."""
+        for screen in self.screen_stack:
+            screen.refresh()
+
     def action_help(self) -> None:
         """F1 toggles the help (the app's F1 has priority over the screen's)."""
         if isinstance(self.screen, HelpScreen):
@@ -415,6 +424,8 @@ class KqaApp(ReadingApp, inherit_bindings=False):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that would do nothing now (and app keys under a modal)."""
+        if action in {"help", "command_palette"} and any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            return False  # F1 over the palette, then Ctrl+P, stacked a second palette: Textual crashed
         if action in {"filters", "clear_filters", "copy_passage", "toggle_reader", "reindex", "back"} and self.screen.is_modal:
             return False  # back: escape closes the modal
         if action == "back":
@@ -424,7 +435,8 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         return True  # copy and reader keys stay live without a result: they say what to do first
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" docks a panel that Escape does not close and that squeezes the app; F1 is kqa's keys
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
         yield SystemCommand("Reindex", "Refresh the index from the corpus folder (ctrl+r)", self.action_reindex)
         yield SystemCommand("Rebuild index", "Rebuild the whole index from scratch", lambda: self.action_reindex(rebuild=True))
         yield SystemCommand("Filters", "Source, dates and number of results (ctrl+f)", self.action_filters)
