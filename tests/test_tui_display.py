@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from textual.content import Content
@@ -105,6 +106,27 @@ async def test_status_says_indexing_during_the_first_build(bundled_copy: Path, t
         await settle(app, pilot)
         assert "5 articles" in screen_text(app).splitlines()[-2]
 
+
+
+async def test_build_progress_stays_one_line_on_a_narrow_terminal(bundled_copy: Path, tmp_path: Path) -> None:
+    from kqa.engine import Location, open_searcher
+    from kqa.tui.app import KqaApp
+
+    go = threading.Event()
+
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202 - the Opener signature
+        progress(2, 5)
+        assert go.wait(10)
+        return open_searcher(Location(bundled_copy, tmp_path / "ix"), rebuild=rebuild)
+
+    app = KqaApp(opener=opener)
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        label = app.query_one("#indexing-label")
+        assert label.region.height == 1 and "Indexing 2/5 files" in screen_text(app)  # was a letter a row
+        assert "Type a question" in screen_text(app)  # the welcome is not pushed out
+        go.set()
+        await settle(app, pilot)
 
 async def test_narrow_status_shows_the_answer_before_the_index(bundled_copy: Path, tmp_path: Path) -> None:
     app = app_for(bundled_copy, tmp_path)

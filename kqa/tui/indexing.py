@@ -101,7 +101,7 @@ class IndexPanel(Horizontal):
 
     def on_index_panel_progressed(self, message: Progressed) -> None:
         message.stop()
-        self.query_one(Label).update(f"Indexing the corpus: {message.done}/{message.total} files")
+        self.query_one(Label).update(f"Indexing {message.done}/{message.total} files")
         self.query_one(ProgressBar).update(total=message.total, progress=message.done)
 
     def on_index_panel_warned(self, message: Warned) -> None:
