@@ -275,3 +275,30 @@ async def test_footer_drops_back_when_a_new_answer_closes_the_article(bundled_co
         await settle(app, pilot)
         await pilot.pause()
         assert not app.query_one(Reader).display and "esc Back" not in screen_text(app).splitlines()[-1]
+
+
+@pytest.mark.parametrize("where", ["list", "article"])
+async def test_typing_or_pasting_on_the_answers_refines_the_question(bundled_copy: Path, tmp_path: Path,
+                                                                       where: str) -> None:
+    from textual import events
+
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "peace deal")  # the list has the focus
+        if where == "article":
+            await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.focused, ResultList if where == "list" else ArticleScroll)
+        await pilot.press("j", "k")  # their own keys still move
+        assert isinstance(app.focused, ResultList if where == "list" else ArticleScroll)
+        await pilot.press(*"Tr")  # fzf: typing goes to the question (was lost)
+        box = app.query_one(QuestionBox)
+        assert app.focused is box and box.value == "peace dealTr"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        if where == "article":
+            await pilot.press("enter")
+        await pilot.pause()
+        app.focused.post_message(events.Paste("treaty\nsigned"))  # a paste too (was lost)
+        await pilot.pause()
+        assert app.focused is box and box.value == "peace dealTrtreaty signed"

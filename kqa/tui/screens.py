@@ -28,6 +28,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("enter / click", "read the whole article at the passage"),
         ("escape", "back: article → results → question"),
         ("ctrl+o", "show / hide the reading pane"),
+        ("other letters, paste", "go on the question (refine it)"),
     ]),
     ("Everywhere", [
         ("ctrl+f", "filters: source, dates, number of results"),

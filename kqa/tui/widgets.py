@@ -136,7 +136,38 @@ def headline_end(body: str, title: str) -> int:
     return len(first) if title.split() and re.sub(r"^#{1,6}\s+", "", first).split() == title.split() else 0
 
 
-class ResultList(OptionList):
+class RefinesQuestion:
+    """Typing or pasting where the answers have the focus goes on the
+    question, as in fzf: a printable key no binding here takes (j, k, space,
+    ?, /) moves to the question box with it, so "peace deal", Enter, then
+    " treaty" refines the question instead of vanishing."""
+
+    KEPT = frozenset({"j", "k", "space", "question_mark", "slash"})
+
+    def _question(self) -> QuestionBox | None:
+        boxes = self.app.query(QuestionBox)  # type: ignore[attr-defined]
+        return boxes.first() if boxes else None
+
+    def on_key(self, event: events.Key) -> None:
+        box = self._question()
+        if box is None or not event.is_printable or not event.character or event.key in self.KEPT:
+            return
+        event.stop()
+        event.prevent_default()
+        box.focus()
+        box.cursor_position = len(box.value)
+        box.insert_text_at_cursor(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        box = self._question()
+        if box is not None:
+            event.stop()
+            box.focus()
+            box.cursor_position = len(box.value)
+            box.post_message(events.Paste(event.text))
+
+
+class ResultList(RefinesQuestion, OptionList):
     """Ranked hits; Enter or a click opens one (OptionSelected)."""
 
     BINDINGS = [
@@ -173,7 +204,7 @@ class ResultList(OptionList):
         return self.hits[index] if index is not None and index < len(self.hits) else None
 
 
-class ArticleScroll(VerticalScroll):
+class ArticleScroll(RefinesQuestion, VerticalScroll):
     """The scrolling article text under the reader's fixed header."""
 
     BINDINGS = [
