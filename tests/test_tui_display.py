@@ -159,3 +159,25 @@ async def test_one_article_is_counted_in_the_singular(tmp_path: Path) -> None:
         await pilot.pause()
         assert str(app.query_one("#status").render()).startswith("1 article · ")
         assert any(n.message.startswith("Indexed 1 article, ") for n in app._notifications)
+
+
+async def test_status_line_keeps_the_index_age_true_while_idle(bundled_copy: Path, tmp_path: Path,
+                                                                monkeypatch) -> None:  # noqa: ANN001
+    from kqa.tui.app import KqaApp
+
+    monkeypatch.setattr(KqaApp, "STATUS_TICK", 0.05)
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert "index built just now" in screen_text(app).splitlines()[-2]
+        app.searcher.index.manifest["built_at"] -= 2 * 3600  # two hours pass, nothing pressed
+        await pilot.pause(0.2)
+        assert "index built 2 h ago" in screen_text(app).splitlines()[-2]
+
+
+async def test_clear_filters_with_none_set_says_so(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.action_clear_filters()  # the palette's command, always listed
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["No filters are set."]

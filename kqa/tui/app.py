@@ -60,6 +60,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
 
     CSS_PATH = "kqa.tcss"
     TITLE = "kqa"
+    STATUS_TICK: ClassVar[float] = 60.0  # seconds: the status line's "index built 2 h ago" stays true while idle
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -120,6 +121,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         self._keep: tuple[int, Hit] | None = None  # (seq, passage): select it again in that answer
         self._timer: Timer | None = None
         self._answer: KqaApp.Answered | None = None
+        self._status_extra: str | None = None  # what _show_status was last given
         self.debounce = DEBOUNCE
         self._reindex_asked = False
         self._refocus_results = False  # the list had the focus when it vanished
@@ -159,6 +161,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         else:
             self.query_one("#indexing").display = False
         self._show_status()
+        self.set_interval(self.STATUS_TICK, lambda: self._show_status(self._status_extra))
         self.query_one("#question").focus()
 
     # --- asking -----------------------------------------------------------
@@ -313,6 +316,8 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         if self._filtered:
             self.set_filters(Filters(), self.default_top)
             self.notify("Filters cleared.")
+        else:  # from the palette, where the command is always listed
+            self.notify("No filters are set.")
 
     @property
     def _filtered(self) -> bool:
@@ -374,6 +379,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
     # --- status, help, commands ------------------------------------------
 
     def _show_status(self, extra: str | None = None) -> None:
+        self._status_extra = extra  # the minute timer shows it again with the index's new age
         answer: str | Content | None = extra
         if self._answer is not None and extra is None:
             a = self._answer
