@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from kqa.engine import Location, open_searcher
 from kqa.search import Searcher
@@ -43,8 +44,12 @@ async def ask(app: KqaApp, pilot: Pilot, question: str, type_it: bool = False) -
 
 
 def text_of(app: KqaApp, selector: str) -> str:
-    """The plain text a Static (or Label) currently shows."""
-    return str(app.query_one(selector).render())
+    """The plain text a Static (or Label) currently shows; for a container,
+    its shown Statics' lines."""
+    widget = app.query_one(selector)
+    if isinstance(widget, Static):
+        return str(widget.render())
+    return "\n".join(str(s.render()) for s in widget.query(Static) if s.display)
 
 
 def screen_text(app: KqaApp) -> str:

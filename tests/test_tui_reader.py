@@ -108,3 +108,25 @@ async def test_a_markdown_or_json_lines_headline_is_not_shown_twice(tmp_path: Pa
             shown = "\n".join(line[reader.x :] for line in screen_text(app).splitlines()[reader.y : reader.bottom])
             assert shown.count(hit.article["title"]) == 1, shown  # in the header only
             await pilot.press("escape")
+
+
+async def test_a_long_headline_or_source_leaves_the_facts_to_cite_on_screen(tmp_path: Path) -> None:
+    corpus = tmp_path / "long"
+    corpus.mkdir()
+    url = "https://example.com/" + "x" * 150
+    (corpus / "long.md").write_text(
+        "---\ntitle: " + "A very long headline about the harbour strike talks " * 4 + "\n"
+        "source: The Extraordinarily Long Named Regional Evening Chronicle and Gazette of the Northern Coast\n"
+        f"author: Jane Doe\ndate: 2023-05-04\nurl: {url}\n---\nThe harbour strike ended on Tuesday.\n", "utf-8")
+    app = app_for(corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "harbour strike")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = screen_text(app)
+        facts = next(line for line in shown.splitlines() if "2023-05-04" in line)  # was cut off under the title
+        assert "The Extraordinarily Long Named" in facts and "…" in facts
+        assert str(corpus / "long.md") in shown  # the path
+        assert "https://example.com/xxxx" in shown and "x…" in shown  # the URL, cut visibly
+        await pilot.press("ctrl+y")
+        assert app.clipboard.endswith(f"({url})")  # the citation gives the web address

@@ -79,11 +79,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 def citation(hit: Hit) -> str:
-    """The passage with where it comes from, for the clipboard."""
+    """The passage with where it comes from (its web address, else its file), for the clipboard."""
     a = hit.article
     quote = " ".join(hit.text.split())
     source = ", ".join(f for f in (a["title"], a["source"], hit.byline, hit.date_label) if f)
-    return f"“{quote}”\n— {source} ({hit.full_path})"
+    return f"“{quote}”\n— {source} ({a.get('url') or hit.full_path})"  # the web address to cite, where known
 
 
 def age(built_at: float | None, now: float | None = None) -> str:

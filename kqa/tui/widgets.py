@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from kqa.search import Hit
 from kqa.tui.history import History
-from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, snippet
+from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, shorten, snippet
 
 Spans = list[tuple[int, int]]
 SNIPPET_CHARS = 230  # about three lines at 80 columns
@@ -230,7 +230,11 @@ class Reader(Vertical):
         self._from = 0  # where the shown passage starts in the article (after a headline it repeats)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="reader-head")
+        with Vertical(id="reader-head"):  # each line keeps its place: a long title cannot push the rest out
+            yield Static(id="reader-title")
+            yield Static(id="reader-facts", classes="reader-line")
+            yield Static(id="reader-path", classes="reader-line")
+            yield Static(id="reader-url", classes="reader-line")
         yield Static(id="reader-head-short")  # one line, shown instead on short terminals (CSS)
         with ArticleScroll(id="reader-scroll"):
             yield Static(id="reader-before", classes="article")
@@ -253,16 +257,16 @@ class Reader(Vertical):
         above = scroll.scroll_y - self.query_one("#reader-passage").virtual_region.y  # the view's top, from the passage's
         self.hit = hit
         a = hit.article
-        facts = [a["source"] or "unknown source", hit.date_label + (" (inferred from the text)" if a.get("date_inferred") else "")]
+        source = shorten(a["source"], 48) if a["source"] else "unknown source"  # the date after it stays on the line
+        facts = [source, hit.date_label + (" (inferred from the text)" if a.get("date_inferred") else "")]
         if hit.byline:
             facts.append(hit.byline)
-        head = Content.assemble(
-            (clean(a["title"] or a["id"]), "bold $kqa-title"), "\n",
-            (clean(" · ".join(facts)), "$kqa-facts"), "\n",
-            (clean(hit.full_path), "$kqa-muted"),
-            *(("\n", (clean(a["url"]), "underline $kqa-muted")) if a.get("url") else ()),
-        )
-        self.query_one("#reader-head", Static).update(head)
+        self.query_one("#reader-title", Static).update(Content.styled(clean(a["title"] or a["id"]), "bold $kqa-title"))
+        self.query_one("#reader-facts", Static).update(Content.styled(clean(" · ".join(facts)), "$kqa-facts"))
+        self.query_one("#reader-path", Static).update(Content.styled(clean(hit.full_path), "$kqa-muted"))
+        url = self.query_one("#reader-url", Static)
+        url.update(Content.styled(clean(a.get("url") or ""), "underline $kqa-muted"))
+        url.display = bool(a.get("url"))
         self.query_one("#reader-head-short", Static).update(Content.assemble(
             (clean(a["title"] or a["id"]), "bold $kqa-title"),
             (clean(f" · {a['source'] or 'unknown source'} · {hit.date_label}"), "$kqa-facts"),
