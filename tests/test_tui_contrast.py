@@ -188,3 +188,34 @@ async def test_the_help_and_the_filter_form_are_readable(bundled_copy: Path, tmp
             assert_terminal_colours(app, segments)
             await pilot.press("escape")
             await pilot.pause()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_no_results_a_form_error_and_an_index_problem_are_readable(bundled_copy: Path, tmp_path: Path,
+                                                                          theme: str) -> None:
+    # in the theme's own colours: "no results" 2.1:1 (atom-one-light), the form's error 4.1:1 (nord),
+    # the index problem panel 3.0:1 (ansi-dark, its tint drawn as solid red)
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.theme = theme
+        await ask(app, pilot, "xyzzyplugh")
+        segments = [s for s in region_segments(app, "#status") if "no results" in s.text]
+        assert_readable(app, segments, "the status line's 'no results'")
+        assert_terminal_colours(app, segments)
+        await pilot.press("ctrl+f", "tab", *"2023-13", "enter")
+        await pilot.pause()
+        segments = region_segments(app, "#filter-error")
+        assert_readable(app, segments, "the filter form's error")
+        assert_terminal_colours(app, segments)
+
+    def opener(rebuild, progress, warn):  # noqa: ANN001, ANN202 - the Opener signature
+        from kqa.errors import KqaError
+        raise KqaError("no readable articles in /nowhere")
+
+    app = KqaApp(opener=opener)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.theme = theme
+        await settle(app, pilot)
+        segments = region_segments(app, "#indexing")
+        assert_readable(app, segments, "the index problem panel")
+        assert_terminal_colours(app, segments)

@@ -24,6 +24,7 @@ MATCH_TINT = ("warning-darken-3", 0.35)  # the amber behind matched words
 PASSAGE_TINT = ("warning", 0.10)  # behind the passage in the article
 SHORT_TINT = ("primary", 0.15)  # behind the article's one-line header on a short terminal
 FILTER_TINT = 0.15  # $warning behind the bar of active filters
+FAILED_TINT = 0.20  # $error behind the index problem panel
 STEPS = 50  # lightness nudges in each direction, 2% of Lab lightness each
 
 
@@ -128,6 +129,10 @@ def ansi_colors(variables: Mapping[str, str]) -> dict[str, str]:
         "kqa-filter-bar": "transparent",  # a tint would be drawn as solid yellow under the terminal's text
         "kqa-filter-text": variables["foreground"],
         "kqa-filter-keys": variables["text-muted"],
+        "kqa-status-warning": variables["foreground"],  # bold in the terminal's own text colour: its yellow may not read
+        "kqa-error-text": variables["text-error"],
+        "kqa-failed-bar": "transparent",  # a tint would be drawn as solid red under the terminal's text
+        "kqa-failed-text": variables["foreground"],
     }
 
 
@@ -171,9 +176,9 @@ def fitted_colors(variables: Mapping[str, str]) -> dict[str, str]:
 
 def _chrome(variables: Mapping[str, str], surface: Color, focused: Color) -> dict[str, str]:
     """Text on $surface (the question box, the help and the filter form, and
-    their border titles), input hints, the filter bar, the status line and
-    the footer keys: Textual draws them in the theme's colours, and those
-    too can read at 2:1."""
+    their border titles, the form's error), input hints, the filter bar, the
+    status line (and its "no results"), the index problem panel and the footer
+    keys: Textual draws them in the theme's colours, and those too can read at 2:1."""
     get = lambda name: Color.parse(variables[name])  # noqa: E731
     status = get("background") + get("panel")  # #status { background: $panel }
     field = surface + get("primary").with_alpha(0.25)  # #filter-grid Input:focus (kqa.tcss)
@@ -196,6 +201,11 @@ def _chrome(variables: Mapping[str, str], surface: Color, focused: Color) -> dic
         "kqa-filter-bar": css(bar),  # the bar of active filters: an amber tint both its texts read on
         "kqa-filter-text": css(filter_text),
         "kqa-filter-keys": css(filter_keys),
+        "kqa-status-warning": css(fit_text(status + _shown(variables["text-warning"], status), [status])),  # "no results"
+        "kqa-error-text": css(fit_text(surface + _shown(variables["text-error"], surface), [surface])),  # the form's error
+        # the index problem panel: a red tint its text reads on
+        "kqa-failed-bar": css(fit_tint(get("error").with_alpha(FAILED_TINT), [(filter_text, screen)])),
+        "kqa-failed-text": css(filter_text),
     }
 
 

@@ -59,7 +59,7 @@ def answer_line(
     if long:
         also = plain(f"\n{fixed[0].upper()}{fixed[1:]}.") if fixed else ""
         return Content.assemble(("No results", "bold"), " for ", (clean(f"“{shorten(question, QUOTED_CHARS)}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."), also)
-    return Content.assemble(("no results", "bold $text-warning"), plain(f": {hint}" + (f" · {fixed}" if fixed else "")))
+    return Content.assemble(("no results", "bold $kqa-status-warning"), plain(f": {hint}" + (f" · {fixed}" if fixed else "")))
 
 
 def corrected(corrections: dict[str, str]) -> str:
