@@ -416,3 +416,19 @@ async def test_a_pasted_multi_line_question_is_joined_with_spaces(bundled_copy: 
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.history.items[-1] == "Who hosted the January 11 meeting in Moscow?"
+
+
+async def test_a_pasted_block_of_lines_is_one_line_in_the_filter_form(bundled_copy: Path, tmp_path: Path) -> None:
+    from textual import events
+
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        source = app.screen.query_one("#f-source")
+        source.post_message(events.Paste("Insight News\nMedia\n"))  # a byline copied over two lines
+        await pilot.pause()
+        assert source.value == "Insight News Media"  # was "Insight News": the rest dropped without a sign
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.filters.source == "Insight News Media"

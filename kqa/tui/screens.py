@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Static
 from kqa.errors import KqaError
 from kqa.search import Filters
 from kqa.tui.footer import KeyFooter
+from kqa.tui.widgets import OneLineInput
 
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Asking", [
@@ -115,11 +116,11 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
             # them (Textual brings the focused one into view); the error stays below.
             with _Fields(id="filter-fields"), Grid(id="filter-grid"):
                 yield Label("Source contains")
-                yield Input(f.source or "", placeholder="e.g. Reuters", id="f-source", compact=True)
+                yield OneLineInput(f.source or "", placeholder="e.g. Reuters", id="f-source", compact=True)
                 yield Label("Since")
-                yield Input(f.since or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-since", compact=True)
+                yield OneLineInput(f.since or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-since", compact=True)
                 yield Label("Until")
-                yield Input(f.until or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-until", compact=True)
+                yield OneLineInput(f.until or "", placeholder="YYYY, YYYY-MM or YYYY-MM-DD", id="f-until", compact=True)
                 yield Label("Results")
                 yield Input(str(self.top), type="integer", id="f-top", compact=True)
             yield Label("", id="filter-error")

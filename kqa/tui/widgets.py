@@ -24,7 +24,16 @@ Spans = list[tuple[int, int]]
 SNIPPET_CHARS = 230  # about three lines at 80 columns
 
 
-class QuestionBox(Input):
+class OneLineInput(Input):
+    """An input that takes a pasted block of lines as one line, joined with
+    spaces (Input's own paste keeps only the first line: a source name copied
+    from a two-line byline was cut without a sign)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+
+
+class QuestionBox(OneLineInput):
     """The question; Up/Down walk the questions asked before.
 
     Coming back to it (escape, /, tab) keeps the cursor where it was (at the
@@ -56,12 +65,6 @@ class QuestionBox(Input):
             finally:
                 self._recalling = False
             self.cursor_position = len(question)
-
-    def _on_paste(self, event: events.Paste) -> None:
-        """A question pasted from an email or a wrapped PDF spans lines:
-        join them with spaces (Input's own handler, called after this one,
-        keeps only the first line)."""
-        event.text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
 
     def watch_value(self) -> None:
         """An edit (not a recall) starts a new draft, as in zsh or fzf: Up
