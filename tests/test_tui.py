@@ -135,6 +135,10 @@ async def test_bad_date_is_shown_in_the_form_not_raised(bundled_copy: Path, tmp_
         await pilot.pause()
         assert isinstance(app.screen, FilterScreen)
         assert "no such date '2023-13': there is no month 13" in text_of(app.screen, "#filter-error")  # type: ignore[arg-type]
+        await pilot.press("ctrl+u", "tab", *"2023-02-30", "shift+tab", "shift+tab", "enter")  # enter from the source
+        await pilot.pause()
+        assert "no such date '2023-02-30'" in text_of(app.screen, "#filter-error")  # type: ignore[arg-type]
+        assert app.focused is app.screen.query_one("#f-until")  # the field at fault, ready for the fix
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, FilterScreen) and not app.filters

@@ -138,8 +138,13 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
             if not 1 <= top <= 200:
                 raise KqaError("results: choose between 1 and 200")
         except KqaError as exc:
-            error.update(str(exc).replace("--", ""))
+            message = str(exc).replace("--", "")
+            error.update(message)
             error.display = True  # it takes rows from the fields: _Fields keeps the focused one in view
+            field = next((f for name, f in (("since", "#f-since"), ("until", "#f-until"), ("results", "#f-top"))
+                          if message.startswith(name)), None)
+            if field is not None:
+                self.query_one(field).focus()  # the field at fault, where the fix is typed
             return
         self.dismiss(FilterChoice(filters, top))
 
