@@ -109,7 +109,8 @@ def _yaml(lines: list[str], first_lineno: int) -> dict[str, str]:
         # a plain value cannot go on with `key: value` (YAML refuses it): that is the next key, indented
         plain = bool(value) and not (_BLOCK_SCALAR.match(value) or value[0] in "\"'[{")
         literal = bool(_BLOCK_SCALAR.match(value)) or value[:1] in "\"'"  # a `#` in them is text
-        depth = _depth(value)  # `{` or `[` not closed on this line: the lines up to the closing one
+        # a flow collection (`{` or `[` first) not closed on this line: the lines up to its closing one
+        depth = _depth(value) if value[:1] in "[{" else 0
         block: list[str] = []
         while i < len(lines):  # the key's value goes on over deeper lines (or list items below it)
             nxt = lines[i] if literal else _uncomment(lines[i])

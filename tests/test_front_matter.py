@@ -234,6 +234,7 @@ def test_yaml_nulls_comments_and_flow_mappings_over_lines(tmp_path: Path) -> Non
         # a flow mapping spread over lines, closed at the start of a line; a list as its name
         "spread.md": "---\ntitle: Spread\nsource: {\n  name: Reuters,\n  id: rtr\n}\ndate: 2023-01-01\n---\n" + BODY,
         "names.md": "---\ntitle: Names\nsource: {name: [AP, AFP]}\n---\n" + BODY,
+        "bracket.md": "---\ntitle: Results [part 1\nsource: Wire\n---\n" + BODY,  # a plain value: no collection
     }
     out, err = hits(tmp_path, files)
     assert "kqa: skipped" not in err
@@ -244,3 +245,4 @@ def test_yaml_nulls_comments_and_flow_mappings_over_lines(tmp_path: Path) -> Non
     assert (c["title"], c["source"], c["date"], c["url"]) == ("Comments", "Reuters", "2023-09-21", "https://example.com/a#top")
     assert (out["spread.md"]["source"], out["spread.md"]["date"]) == ("Reuters", "2023-01-01")
     assert out["names.md"]["source"] == "AP, AFP"
+    assert (out["bracket.md"]["title"], out["bracket.md"]["source"]) == ("Results [part 1", "Wire")
