@@ -91,11 +91,19 @@ def date_problem(value: object) -> str:
     iso = _ISO.match(_SLASHED.sub(lambda m: m.group(0).replace("/", "-"), text)[:10])
     if iso and (why := _impossible(int(iso["y"]), iso["m"] and int(iso["m"]), iso["d"] and int(iso["d"]))):
         return f"no such date {value!r}: {why}"
-    m = _NUMERIC.fullmatch(_day_only(text).strip())
+    day_only = _day_only(text).strip(" .")
+    for pattern in _TEXT_DATES:  # Feb 30, 2023
+        t = pattern.fullmatch(day_only)
+        if t and (why := _impossible(int(t["year"]), MONTHS[t["month"].lower()], int(t["day"]))):
+            return f"no such date {value!r}: {why}"
+    m = _NUMERIC.fullmatch(day_only)
     if m and 1 <= min(int(m["a"]), int(m["b"])) and max(int(m["a"]), int(m["b"])) <= 12:
         a, b = int(m["a"]), int(m["b"])
         return (f"ambiguous date {value!r} ({a} {calendar.month_name[b]} or {calendar.month_name[a]} {b}?): "
                 "write it as YYYY-MM-DD")
+    order = _day_month(int(m["a"]), int(m["b"])) if m else None  # 31/02/2023: only one order, not a day
+    if m and order and (why := _impossible(int(m["year"]), order[1], order[0])):
+        return f"no such date {value!r}: {why}"
     return f"unreadable date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)"
 
 

@@ -109,8 +109,9 @@ def _yaml(lines: list[str], first_lineno: int) -> dict[str, str]:
         # a plain value cannot go on with `key: value` (YAML refuses it): that is the next key, indented
         plain = bool(value) and not (_BLOCK_SCALAR.match(value) or value[0] in "\"'[{")
         literal = bool(_BLOCK_SCALAR.match(value)) or value[:1] in "\"'"  # a `#` in them is text
-        # a flow collection (`{` or `[` first) not closed on this line: the lines up to its closing one
-        depth = _depth(value) if value[:1] in "[{" else 0
+        # a flow collection (`{` or `[` first) not closed on this line: the lines up to its closing one,
+        # if one closes it (else the line is taken as it is, and the keys below stay keys)
+        depth = _depth(value) if value[:1] in "[{" and _closes(value, lines[i:]) else 0
         block: list[str] = []
         while i < len(lines):  # the key's value goes on over deeper lines (or list items below it)
             nxt = lines[i] if literal else _uncomment(lines[i])
@@ -130,15 +131,31 @@ def _yaml(lines: list[str], first_lineno: int) -> dict[str, str]:
 def _uncomment(line: str) -> str:
     """The line without a YAML comment: ` #` outside quotes (`Reuters # wire`
     is Reuters; `https://x.com/#top` keeps its `#`)."""
-    quote = ""
-    for i, ch in enumerate(line):
-        if quote:
+    quote, i = "", 0
+    while i < len(line):
+        ch = line[i]
+        if quote == '"' and ch == "\\":
+            i += 1  # \" inside double quotes is a quote, not the end
+        elif quote == "'" and line.startswith("''", i):
+            i += 1  # '' inside single quotes is a quote, not the end
+        elif quote:
             quote = "" if ch == quote else quote
         elif ch in "\"'" and (i == 0 or line[i - 1] in " \t[{,:"):
             quote = ch
         elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
             return line[:i]
+        i += 1
     return line
+
+
+def _closes(value: str, rest: list[str]) -> bool:
+    """Whether the brackets `value` opens are closed by one of the lines after it."""
+    depth = _depth(value)
+    for line in rest:
+        depth += _depth(_uncomment(line))
+        if depth <= 0:
+            return True
+    return False
 
 
 def _depth(text: str) -> int:

@@ -55,11 +55,6 @@ class _Doc:
     passages: list[_Passage]
 
 
-class _IdsMoved(Exception):
-    """A refresh would give an id shared by several articles to another
-    article than a rebuild would (the one indexed first keeps it)."""
-
-
 @dataclass
 class BuildReport:
     files_read: int = 0
@@ -195,16 +190,7 @@ def _build_locked(
     for rel, reason in unreachable:
         warn(f"skipped {root / rel}: {reason}")
         report.skipped.append((rel, reason))
-    held: list[str] = []  # a refresh's warnings: said once it is known the refresh stands
-    try:
-        pieces, source_info, form_df, analyzer = _collect(root, files, params, old, report, progress,
-                                                          held.append if old is not None else warn)
-    except _IdsMoved:  # the articles sharing an id changed: a rebuild gives them their ids in folder order
-        report = BuildReport(skipped=list(report.skipped[: len(unreachable)]))
-        pieces, source_info, form_df, analyzer = _collect(root, files, params, None, report, progress, warn)
-    else:
-        for message in held:
-            warn(message)
+    pieces, source_info, form_df, analyzer = _collect(root, files, params, old, report, progress, warn)
     if not pieces:
         raise KqaError(f"no readable articles in {root} (.txt, .md or .jsonl files)")
     manifest = {
@@ -238,8 +224,7 @@ def _collect(
     (left as arrays), the rest read now; how many articles use each stemmed word."""
     from kqa.passages import punkt_splitter  # reading and splitting: only when building
 
-    reusable, seen_ids, kept_given, gone_given = _reusable(old, files)  # ids carried over keep their names
-    read_given: set[str] = set()  # the ids the articles read now give themselves
+    reusable, carried_ids = _reusable(old, files)
     analyzer = Analyzer(old.stems if old else None)
     splitter: list[SentenceSplitter] = []
 
@@ -263,8 +248,7 @@ def _collect(
             report.files_reused += 1
         else:
             lo = len(docs)
-            info[src.relpath] = _read_file(src, analyzer, split, params, vocab, docs, forms, seen_ids, read_given,
-                                           report, warn)
+            info[src.relpath] = _read_file(src, analyzer, split, params, vocab, docs, forms, report, warn)
             hi = len(docs)
             report.files_read += 1
         if hi > lo:
@@ -274,10 +258,9 @@ def _collect(
                 runs.append([prior is not None, lo, hi])
         if progress:
             progress(n, len(files))
-    if (read_given | gone_given) & kept_given:
-        raise _IdsMoved  # an article kept its id only because it was indexed first
+    moved = _assign_ids(runs, docs, carried_ids, old, root, warn)
     new = Segment.of_docs(docs, vocab)
-    kept = Segment.of_index(old) if old is not None and any(r[0] for r in runs) else new
+    kept = Segment.of_index(old, moved) if old is not None and any(r[0] for r in runs) else new
     counts = forms
     if kept is not new:
         counts.update(dict(zip(old.stems, np.asarray(old.form_df).tolist())))  # type: ignore[union-attr]
@@ -315,8 +298,6 @@ def _read_file(
     vocab: dict[str, int],
     docs: list[_Doc],
     forms: Counter[str],
-    seen_ids: set[str],
-    given_ids: set[str],
     report: BuildReport,
     warn: Warn,
 ) -> dict[str, Any]:
@@ -338,13 +319,7 @@ def _read_file(
     report.bad_records += len(problems)
     for article, (passages, words) in done:
         forms.update(words)
-        given_ids.add(article.id)
-        unique = _unique(article.id, seen_ids)
-        meta = article.meta()
-        if unique != article.id:
-            warn(f"{src.path}: id {article.id!r} is already used; this article is {unique!r}")
-            meta.update(id=unique, given_id=article.id)  # a refresh must know which articles share an id
-        docs.append(_Doc(meta, article.body, passages))
+        docs.append(_Doc(article.meta(), article.body, passages))  # its id made unique by _assign_ids
     info: dict[str, Any] = {"sig": src.signature, "digest": file_digest(src.path)}
     if problems:
         info["problems"] = problems
@@ -381,32 +356,59 @@ def _skip(src: SourceFile, reason: str, report: BuildReport, warn: Warn) -> dict
 
 
 def _reusable(old: Index | None, files: list[SourceFile]
-              ) -> tuple[dict[str, tuple[int, int, Any]], set[str], set[str], set[str]]:
+              ) -> tuple[dict[str, tuple[int, int, Any]], dict[int, tuple[str, str]]]:
     """Article range in the old index (and stored info) of each file whose
-    signature is unchanged, the ids of those articles, and the ids the old
-    articles gave themselves (before a `#2`), of those kept and the rest."""
+    signature is unchanged, and of each of those articles its id and the id
+    it gave itself (they differ after a `#2`)."""
     if old is None:
-        return {}, set(), set(), set()
+        return {}, {}
     known = old.sources
     unchanged = {f.relpath for f in files if _unchanged(known.get(f.relpath), f)}
     ranges: dict[str, tuple[int, int, Any]] = {}
-    ids: set[str] = set()
-    kept: set[str] = set()
-    gone: set[str] = set()
+    ids: dict[int, tuple[str, str]] = {}
     articles = old.articles
     for a in range(len(articles)):  # a file's articles are consecutive
         meta = json.loads(articles.raw(a))  # type: ignore[attr-defined]
-        rel, given = meta["relpath"], meta.get("given_id", meta["id"])
+        rel = meta["relpath"]
         if rel in unchanged:
-            ids.add(meta["id"])
-            kept.add(given)
+            ids[a] = (meta["id"], meta.get("given_id", meta["id"]))
             lo = ranges[rel][0] if rel in ranges else a
             ranges[rel] = (lo, a + 1, known[rel])
-        else:
-            gone.add(given)
     for rel in unchanged - ranges.keys():  # files that gave no articles
         ranges[rel] = (0, 0, known[rel])
-    return ranges, ids, kept, gone
+    return ranges, ids
+
+
+def _assign_ids(runs: list[list[Any]], docs: list[_Doc], carried: dict[int, tuple[str, str]],
+                old: Index | None, root: Path, warn: Warn) -> dict[int, dict[str, Any]]:
+    """Ids in folder order, as a full build gives them: an id already taken
+    becomes `id#2`, `id#3`, ... (the record keeps the `given_id`), so an id
+    never depends on which file was indexed first. The records of articles
+    read now are set here; a carried article whose id moves (one sharing its
+    id came or went) gets a new record, returned by its place in the old index."""
+    seen: set[str] = set()
+    moved: dict[int, dict[str, Any]] = {}
+    for from_old, lo, hi in runs:
+        for a in range(lo, hi):
+            if not from_old:
+                meta = docs[a].meta
+                unique = _unique(str(meta["id"]), seen)
+                if unique != meta["id"]:
+                    warn(f"{root / meta['relpath']}: id {meta['id']!r} is already used; this article is {unique!r}")
+                    meta.update(id=unique, given_id=meta["id"])
+                continue
+            now, given = carried[a]
+            unique = _unique(given, seen)
+            if unique != now:
+                record = json.loads(old.articles.raw(a))  # type: ignore[union-attr, attr-defined]
+                record["id"] = unique
+                record.pop("given_id", None)
+                if unique != given:
+                    record["given_id"] = given
+                moved[a] = record
+                warn(f"{root / record['relpath']}: articles sharing the id {given!r} changed; "
+                     f"this one is now {unique!r}")
+    return moved
 
 
 def _unique(article_id: str, seen: set[str]) -> str:

@@ -10,7 +10,7 @@ IDF are recomputed with numpy. The result is the one a full build makes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,12 +36,13 @@ class Segment:
     bounds: np.ndarray  # first passage of each article, and the passage count last
     index: Index | None = None  # the generation it is, or None for `docs`
     docs: Sequence[_Doc] = ()
+    renamed: Mapping[int, dict[str, Any]] = field(default_factory=dict)  # records whose id moved, by article
 
     @classmethod
-    def of_index(cls, index: Index) -> Segment:
+    def of_index(cls, index: Index, renamed: Mapping[int, dict[str, Any]] | None = None) -> Segment:
         n = len(index.articles)
         bounds = np.searchsorted(np.asarray(index.passage_article), np.arange(n + 1), side="left")
-        return cls(index.terms_by_id, index.arrays, bounds, index=index)
+        return cls(index.terms_by_id, index.arrays, bounds, index=index, renamed=renamed or {})
 
     @classmethod
     def of_docs(cls, docs: Sequence[_Doc], vocab: Mapping[str, int]) -> Segment:
@@ -85,7 +86,7 @@ class Segment:
             yield from (d.meta for d in self.docs[lo:hi])
             return
         articles = self.index.articles
-        yield from (articles.raw(a) for a in range(lo, hi))  # type: ignore[attr-defined]
+        yield from (self.renamed.get(a) or articles.raw(a) for a in range(lo, hi))  # type: ignore[attr-defined]
 
 
 Piece = tuple[Segment, int, int]  # a segment's articles lo..hi

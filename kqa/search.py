@@ -400,7 +400,8 @@ class Searcher:
         heads = self._heads.get(article)
         if heads is None:
             record = self.index.articles[article]
-            texts = [record["title"], record.get("cited") or ""]
+            cited = record.get("cited") or ""  # the source and author the file gives, joined: one phrase each
+            texts = [record["title"], *(v for v in (record["source"], record.get("author")) if v and v in cited)]
             heads = [(word_slots(self.analyzer, text), text) for text in texts if text]
             _remember(self._heads, article, heads, 4096)
         return heads

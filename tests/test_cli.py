@@ -294,6 +294,7 @@ def test_quoted_name_finds_the_article_by_its_author_title_or_source(tmp_path: P
         r = run_kqa(*ask, "-q", question, "--format", "jsonl")
         assert r.returncode == 0 and [json.loads(line)["doc_id"] for line in r.stdout.splitlines()] == ["a"], question
     assert run_kqa(*ask, "-q", '"Quixley Zorba"').returncode == 1  # in order, as everywhere
+    assert run_kqa(*ask, "-q", '"Bloomberg Zorba"').returncode == 1  # not across the source and the author
     text = run_kqa(*ask, "-q", '"Zorba Quixley"').stdout  # the hit shows why it matched: its byline
     assert text.splitlines()[1].strip().startswith("Bloomberg · unknown date · by Zorba Quixley · a.md · score")
 

@@ -151,7 +151,7 @@ def test_inferred_date_stops_at_the_day_the_file_was_saved(tmp_path) -> None:
     ("03/04/2023 10:00", "ambiguous date '03/04/2023 10:00' (3 April or March 4?): write it as YYYY-MM-DD"),
     ("Thu, 03/04/2023", "ambiguous date 'Thu, 03/04/2023' (3 April or March 4?): write it as YYYY-MM-DD"),
     ("01/00/2023", "unreadable date '01/00/2023' (use YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("0/0/2023", "unreadable date '0/0/2023' (use YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("0/0/2023", "no such date '0/0/2023': there is no month 0"),
     ("yesterday", "unreadable date 'yesterday' (use YYYY, YYYY-MM or YYYY-MM-DD)"),
     # written as asked, but not a day there is: say what is wrong, not which format to use
     ("2023-02-29", "no such date '2023-02-29': February 2023 has 28 days"),
@@ -159,6 +159,9 @@ def test_inferred_date_stops_at_the_day_the_file_was_saved(tmp_path) -> None:
     ("2023-09-31T10:00:00Z", "no such date '2023-09-31T10:00:00Z': September 2023 has 30 days"),
     ("2023-13", "no such date '2023-13': there is no month 13"),
     ("0000", "no such date '0000': there is no year 0"),
+    ("31/02/2023", "no such date '31/02/2023': February 2023 has 28 days"),  # one order only, not a day
+    ("Feb 30, 2023", "no such date 'Feb 30, 2023': February 2023 has 28 days"),
+    ("21/13/2023", "unreadable date '21/13/2023' (use YYYY, YYYY-MM or YYYY-MM-DD)"),  # neither order a date
 ])
 def test_date_problem_names_both_readings_only_when_both_are_dates(value: str, problem: str) -> None:
     assert normalize_date(value) is None and date_problem(value) == problem

@@ -235,6 +235,10 @@ def test_yaml_nulls_comments_and_flow_mappings_over_lines(tmp_path: Path) -> Non
         "spread.md": "---\ntitle: Spread\nsource: {\n  name: Reuters,\n  id: rtr\n}\ndate: 2023-01-01\n---\n" + BODY,
         "names.md": "---\ntitle: Names\nsource: {name: [AP, AFP]}\n---\n" + BODY,
         "bracket.md": "---\ntitle: Results [part 1\nsource: Wire\n---\n" + BODY,  # a plain value: no collection
+        "unclosed.md": "---\ntitle: Unclosed\nsource: {name: Wire\ndate: 2023-01-05\n---\n" + BODY,  # keys stay keys
+        # a quote inside quotes (`''`, `\"`) does not end them: the ` #` after it is text
+        "escaped.md": "---\ntitle: 'Don''t miss the #1 pick'\nsource: \"He said \\\"no\\\" to #1\"\n"
+                      "author: ['it''s #1', B]\n---\n" + BODY,
     }
     out, err = hits(tmp_path, files)
     assert "kqa: skipped" not in err
@@ -246,3 +250,6 @@ def test_yaml_nulls_comments_and_flow_mappings_over_lines(tmp_path: Path) -> Non
     assert (out["spread.md"]["source"], out["spread.md"]["date"]) == ("Reuters", "2023-01-01")
     assert out["names.md"]["source"] == "AP, AFP"
     assert (out["bracket.md"]["title"], out["bracket.md"]["source"]) == ("Results [part 1", "Wire")
+    assert (out["unclosed.md"]["source"], out["unclosed.md"]["date"]) == ("{name: Wire", "2023-01-05")
+    e = out["escaped.md"]
+    assert (e["title"], e["source"], e["author"]) == ("Don't miss the #1 pick", 'He said "no" to #1', "it's #1, B")

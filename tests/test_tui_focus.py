@@ -291,9 +291,9 @@ async def test_typing_or_pasting_on_the_answers_refines_the_question(bundled_cop
         assert isinstance(app.focused, ResultList if where == "list" else ArticleScroll)
         await pilot.press("j", "k")  # their own keys still move
         assert isinstance(app.focused, ResultList if where == "list" else ArticleScroll)
-        await pilot.press(*"Tr")  # fzf: typing goes to the question (was lost)
+        await pilot.press(*(" Tr" if where == "list" else "Tr"))  # fzf: typing goes to the question (was lost)
         box = app.query_one(QuestionBox)
-        assert app.focused is box and box.value == "peace dealTr"
+        assert app.focused is box and box.value == ("peace deal Tr" if where == "list" else "peace dealTr")
         await pilot.press("enter")
         await settle(app, pilot)
         if where == "article":
@@ -301,4 +301,4 @@ async def test_typing_or_pasting_on_the_answers_refines_the_question(bundled_cop
         await pilot.pause()
         app.focused.post_message(events.Paste("treaty\nsigned"))  # a paste too (was lost)
         await pilot.pause()
-        assert app.focused is box and box.value == "peace dealTrtreaty signed"
+        assert app.focused is box and box.value.endswith("Trtreaty signed")

@@ -141,11 +141,11 @@ def headline_end(body: str, title: str) -> int:
 
 class RefinesQuestion:
     """Typing or pasting where the answers have the focus goes on the
-    question, as in fzf: a printable key no binding here takes (j, k, space,
-    ?, /) moves to the question box with it, so "peace deal", Enter, then
-    " treaty" refines the question instead of vanishing."""
+    question, as in fzf: a printable key no binding here takes (j, k, ?, /;
+    space in the article) moves to the question box with it, so "peace
+    deal", Enter, then " treaty" refines the question instead of vanishing."""
 
-    KEPT = frozenset({"j", "k", "space", "question_mark", "slash"})
+    KEPT = frozenset({"j", "k", "question_mark", "slash"})  # keys with a meaning here (and the app's)
 
     def _question(self) -> QuestionBox | None:
         boxes = self.app.query(QuestionBox)  # type: ignore[attr-defined]
@@ -209,6 +209,8 @@ class ResultList(RefinesQuestion, OptionList):
 
 class ArticleScroll(RefinesQuestion, VerticalScroll):
     """The scrolling article text under the reader's fixed header."""
+
+    KEPT = RefinesQuestion.KEPT | {"space"}  # pages down here; on the list it goes on the question
 
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False),
