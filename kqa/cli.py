@@ -354,6 +354,7 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
         "age_seconds": round(time.time() - m["built_at"], 1),
         "format_version": m["format_version"],
         "bm25": m["params"],
+        "stale": ix.stale,  # why the folder's latest changes are not in it, or null
     }
     if args.info_format == "json":
         print(json.dumps(info, indent=2, ensure_ascii=False))
@@ -364,6 +365,8 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     print(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']})")
     print(f"built      {info['built_at']} ({_age(info['age_seconds'])} ago)")
     print("bm25       " + ", ".join(f"{k}={v}" for k, v in info["bm25"].items()))
+    if ix.stale:
+        print(f"stale      the folder changed since: {ix.stale}")
     for rel, reason in skipped.items():
         print(f"skipped    {rel}: {reason}")
     for rel, problems in bad_records.items():

@@ -72,6 +72,7 @@ class Index:
     arrays: dict[str, np.ndarray] = field(repr=False)
     bodies: mmap.mmap | bytes = field(repr=False, default=b"")
     sources_file: mmap.mmap | bytes = field(repr=False, default=b"")
+    stale: str | None = None  # why the corpus's changes are not in it (kqa.indexer.open_index could not write them)
 
     @cached_property
     def sources(self) -> dict[str, dict[str, Any]]:

@@ -156,6 +156,7 @@ def open_index(
         if stale is None or not stale_ok:
             raise KqaError(reason) from None
         warn(f"{reason}; answering from the index as it was")
+        stale.stale = reason
         return stale, None
 
 

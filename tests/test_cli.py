@@ -179,6 +179,10 @@ def test_index_command_fails_when_the_refresh_cannot_be_written(ask, bundled_cop
     r = ask("-q", "Who hosted the January 11 meeting in Moscow?")
     assert r.returncode == 0 and "Putin" in r.stdout  # a question is still answered, from the index as it was
     assert "answering from the index as it was" in r.stderr
+    info = ask("info", "--format", "json")  # shows the index it has, and says it is out of date
+    assert info.returncode == 0 and json.loads(info.stdout)["stale"].startswith("cannot write index at")
+    assert "stale      the folder changed since: cannot write index at" in ask("info").stdout
+    assert json.loads(ask("info", "--format", "json").stdout)["articles"] == 5
 
 def test_bad_files_are_reported_and_skipped(bundled_copy: Path, tmp_path: Path) -> None:
     (bundled_copy / "latin1.txt").write_bytes("Caf\xe9 prices \xa3 rise".encode("latin-1"))
