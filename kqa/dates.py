@@ -130,17 +130,10 @@ def _impossible(year: int, month: int | None, day: int | None) -> str | None:
 
 
 def _checked(year: int, month: int | None, day: int | None) -> str | None:
-    if year < 1:  # `0000`: no year
+    """`YYYY[-MM[-DD]]`, or None where the date does not exist (_impossible)."""
+    if _impossible(year, month, day):
         return None
-    try:
-        if day is not None and month is not None:
-            return dt.date(year, month, day).isoformat()
-        if month is not None:
-            dt.date(year, month, 1)
-            return f"{year:04d}-{month:02d}"
-        return f"{year:04d}"
-    except ValueError:
-        return None
+    return "-".join([f"{year:04d}", *(f"{v:02d}" for v in (month, day) if v is not None)])
 
 
 def infer_date(text: str, not_after: dt.date | None = None) -> str | None:

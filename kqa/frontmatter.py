@@ -111,12 +111,12 @@ def _yaml(lines: list[str], first_lineno: int) -> dict[str, str]:
         literal = bool(_BLOCK_SCALAR.match(value)) or value[:1] in "\"'"  # a `#` in them is text
         # a flow collection (`{` or `[` first) not closed on this line: the lines up to its closing one,
         # if one closes it (else the line is taken as it is, and the keys below stay keys)
-        depth = _depth(value) if value[:1] in "[{" and _closes(value, lines[i:]) else 0
+        flow = _flow_lines(value, lines[i:]) if value[:1] in "[{" else 0
         block: list[str] = []
         while i < len(lines):  # the key's value goes on over deeper lines (or list items below it)
             nxt = lines[i] if literal else _uncomment(lines[i])
-            if depth > 0:
-                depth += _depth(nxt)
+            if flow > 0:
+                flow -= 1
             elif nxt.strip() and not nxt.lstrip().startswith("#"):
                 deeper = _indent(nxt) > indent and not (plain and _SUBKEY.match(nxt.strip()))
                 if not (deeper or (not value and _indent(nxt) == indent and _ITEM.match(nxt.strip()))):
@@ -148,14 +148,17 @@ def _uncomment(line: str) -> str:
     return line
 
 
-def _closes(value: str, rest: list[str]) -> bool:
-    """Whether the brackets `value` opens are closed by one of the lines after it."""
+def _flow_lines(value: str, rest: list[str]) -> int:
+    """How many of the lines after `value` the brackets it opens take, up to
+    the one closing them (0: none does, or it opens none)."""
     depth = _depth(value)
-    for line in rest:
+    if depth <= 0:
+        return 0
+    for n, line in enumerate(rest, start=1):
         depth += _depth(_uncomment(line))
         if depth <= 0:
-            return True
-    return False
+            return n
+    return 0
 
 
 def _depth(text: str) -> int:

@@ -60,14 +60,14 @@ class Segment:
             "passage_start": np.fromiter((p.start for p in passages), dtype=np.int64, count=len(passages)),
             "passage_end": np.fromiter((p.end for p in passages), dtype=np.int64, count=len(passages)),
             "passage_words": np.fromiter((p.words for p in passages), dtype=np.int32, count=len(passages)),
-            "sent_ptr": np.concatenate([[0], np.cumsum(n_sent)]).astype(np.int64),
+            "sent_ptr": _pointers(n_sent),
             "sent_start": pairs[0::2].copy(),
             "sent_end": pairs[1::2].copy(),
-            "fwd_ptr": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+            "fwd_ptr": _pointers(sizes),
             "fwd_term": rank[_flat([p.terms for p in passages], np.intc)],
             "fwd_tf": _flat([p.tfs for p in passages], np.intc).astype(np.int32, copy=False),
         }
-        bounds = np.concatenate([[0], np.cumsum([len(d.passages) for d in docs])]).astype(np.int64)
+        bounds = _pointers([len(d.passages) for d in docs])
         return cls(terms, arrays, bounds, docs=docs)
 
     def bodies(self, lo: int, hi: int) -> Iterator[str | bytes]:
@@ -122,7 +122,7 @@ def assemble(pieces: list[Piece], params: BM25Params, stems: dict[str, str], for
         parts["sent_start"].append(np.asarray(arr["sent_start"][s0:s1]))
         parts["sent_end"].append(np.asarray(arr["sent_end"][s0:s1]))
     joined = {k: _concat(v) for k, v in parts.items()}
-    ptr = np.concatenate([[0], np.cumsum(joined["fwd_ptr"])]).astype(np.int64)
+    ptr = _pointers(joined["fwd_ptr"])
     n = len(ptr) - 1
     term_arr = joined["fwd_term"].astype(np.int32, copy=False)
     tf_arr = joined["fwd_tf"].astype(np.int32, copy=False)
@@ -134,10 +134,10 @@ def assemble(pieces: list[Piece], params: BM25Params, stems: dict[str, str], for
         "passage_article": joined["passage_article"].astype(np.int32, copy=False),
         **{k: joined[k].astype(dtype, copy=False) for k, dtype in _PASSAGE.items()},
         "passage_len": lengths.astype(np.int32),
-        "sent_ptr": np.concatenate([[0], np.cumsum(joined["sent_ptr"])]).astype(np.int64),
+        "sent_ptr": _pointers(joined["sent_ptr"]),
         "sent_start": joined["sent_start"].astype(np.int64, copy=False),
         "sent_end": joined["sent_end"].astype(np.int64, copy=False),
-        "post_ptr": np.concatenate([[0], np.cumsum(df)]).astype(np.int64),
+        "post_ptr": _pointers(df),
         "post_doc": owner[order],
         "post_tf": tf_arr[order],
         "fwd_ptr": ptr,
@@ -176,6 +176,11 @@ def _merged_vocab(pieces: list[Piece], spans: list[tuple[int, ...]]
         remap[mask] = np.fromiter((vocab[t] for t in words[key]), dtype=np.int32, count=len(words[key]))
         remaps[key] = remap
     return remaps, terms
+
+
+def _pointers(counts: Any) -> np.ndarray:
+    """Where each of a run of groups starts, and the end: 0, then the counts' running sum."""
+    return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
 
 def _flat(parts: Sequence[Any], dtype: type) -> np.ndarray:

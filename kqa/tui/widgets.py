@@ -148,25 +148,27 @@ class RefinesQuestion:
     KEPT = frozenset({"j", "k", "question_mark", "slash"})  # keys with a meaning here (and the app's)
 
     def _question(self) -> QuestionBox | None:
+        """The question box, focused with the cursor at the end (None in an app without one)."""
         boxes = self.app.query(QuestionBox)  # type: ignore[attr-defined]
-        return boxes.first() if boxes else None
+        box = boxes.first() if boxes else None
+        if box is not None:
+            box.focus()
+            box.cursor_position = len(box.value)
+        return box
 
     def on_key(self, event: events.Key) -> None:
-        box = self._question()
-        if box is None or not event.is_printable or not event.character or event.key in self.KEPT:
+        if not event.is_printable or not event.character or event.key in self.KEPT:
             return
-        event.stop()
-        event.prevent_default()
-        box.focus()
-        box.cursor_position = len(box.value)
-        box.insert_text_at_cursor(event.character)
+        box = self._question()
+        if box is not None:
+            event.stop()
+            event.prevent_default()
+            box.insert_text_at_cursor(event.character)
 
     def on_paste(self, event: events.Paste) -> None:
         box = self._question()
         if box is not None:
             event.stop()
-            box.focus()
-            box.cursor_position = len(box.value)
             box.post_message(events.Paste(event.text))
 
 
