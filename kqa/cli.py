@@ -171,6 +171,17 @@ _GLOBAL_OPTIONS = {
     "until": ("--until", ("tui",)),
 }  # --color is taken everywhere (`alias kqa='kqa --color never'`); it only changes text output
 _NO_RANKING = ("index", "info")  # they build or describe the index: nothing is ranked
+_NO_CORPUS = ("completion",)  # the script is the same whatever the corpus, index or ranking
+
+
+def _takers(commands: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each root option's dest -> the subcommands that take it when it comes
+    first (what `_settle_options` enforces), so completion offers only those."""
+    takers = {dest: takers for dest, (_, takers) in _GLOBAL_OPTIONS.items()}
+    for dest in ("corpus", "index"):
+        takers[dest] = tuple(c for c in commands if c not in _NO_CORPUS)
+    takers["ranking"] = tuple(c for c in commands if c not in _NO_RANKING + _NO_CORPUS)
+    return takers
 _SUB_FORMATS = {"eval": ("eval_format", ("text", "json", "jsonl")), "info": ("info_format", ("text", "json"))}
 
 
@@ -180,7 +191,7 @@ def _settle_options(args: argparse.Namespace) -> None:
     command = args.command
     if getattr(args, "source", None) is not None and not args.source.strip():
         raise KqaError("--source: empty text")  # `--source "$UNSET"` would quietly filter nothing
-    if command == "completion":  # the script is the same whatever the corpus, index or ranking
+    if command in _NO_CORPUS:
         for flag in ("--corpus", "--index", "--ranking"):
             if getattr(args, flag[2:], None) is not None:
                 raise KqaError(f"{flag} does not apply to 'kqa completion'")
@@ -226,9 +237,11 @@ def _dispatch(args: argparse.Namespace) -> ExitCode:
 
 def _run(args: argparse.Namespace) -> ExitCode:
     if args.command == "completion":
-        from kqa.completion import script
+        from kqa.completion import script, subcommands
 
-        sys.stdout.write(script(build_parser(), args.shell, {c: ("--ranking",) for c in _NO_RANKING}))
+        parser = build_parser()
+        refused = {c: ("--ranking",) for c in _NO_RANKING}
+        sys.stdout.write(script(parser, args.shell, refused, _takers(list(subcommands(parser)))))
         return ExitCode.OK
     if args.command == "index":
         return _cmd_index(args)

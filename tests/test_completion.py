@@ -124,6 +124,9 @@ def test_fish_completes_what_bash_does(fish_complete, tmp_path: Path) -> None:
     assert fish_complete("kqa -q info --fo") == ["--format"]  # `info` is the question here
     assert fish_complete("kqa -q ") == []  # a question: nothing to offer, not file names
     assert fish_complete("kqa completion ") == ["bash", "fish", "zsh"]
+    assert fish_complete("kqa --source Reuters ") == ["tui"]  # the others refuse --source
+    assert fish_complete("kqa --corpus /tmp --format=json ") == ["eval", "info"]
+    assert fish_complete("kqa -q peace ") == []
     (tmp_path / "my articles").mkdir()
     (tmp_path / "notes.txt").write_text("x")
     (tmp_path / "my questions.jsonl").write_text("{}")
@@ -148,3 +151,13 @@ def test_fish_script_offers_each_command_its_own_options_only() -> None:
     assert {"question", "format", "source", "since", "until", "color", "corpus", "index", "top"} <= longs("")
     assert "rebuild" in longs("index") and "ranking" not in longs("index")
     assert longs("eval") >= {"format", "top", "ranking", "corpus"} and "source" not in longs("eval")
+
+
+@needs_bash
+def test_no_subcommand_is_offered_that_refuses_a_root_option_typed_before(complete) -> None:
+    assert complete("kqa", "--source", "Reuters", "") == ["tui"]  # `kqa --source X info` is refused
+    assert complete("kqa", "-k", "3", "") == ["eval", "tui"]
+    assert complete("kqa", "--corpus", "/tmp", "--format", "=", "json", "") == ["info", "eval"]
+    assert complete("kqa", "--ranking", "bm25", "-k", "3", "") == ["eval", "tui"]
+    assert complete("kqa", "-q", "peace", "") == []  # a question: no subcommand either
+    assert complete("kqa", "--color", "never", "") == ["index", "info", "eval", "tui", "completion"]
