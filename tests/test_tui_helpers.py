@@ -45,11 +45,11 @@ async def ask(app: KqaApp, pilot: Pilot, question: str, type_it: bool = False) -
 
 def text_of(app: KqaApp, selector: str) -> str:
     """The plain text a Static (or Label) currently shows; for a container,
-    its shown Statics' lines."""
+    its shown Statics' lines (and the reader header's fitted lines)."""
     widget = app.query_one(selector)
     if isinstance(widget, Static):
         return str(widget.render())
-    return "\n".join(str(s.render()) for s in widget.query(Static) if s.display)
+    return "\n".join(str(s.render()) for s in widget.query("Static, ClampedTitle, FactsLine") if s.display)
 
 
 def screen_text(app: KqaApp) -> str:

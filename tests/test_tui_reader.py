@@ -128,5 +128,15 @@ async def test_a_long_headline_or_source_leaves_the_facts_to_cite_on_screen(tmp_
         assert "The Extraordinarily Long Named" in facts and "…" in facts
         assert str(corpus / "long.md") in shown  # the path
         assert "https://example.com/xxxx" in shown and "x…" in shown  # the URL, cut visibly
+        title = [line for line in shown.splitlines() if "strike talks" in line or "headline about" in line]
+        assert len(title) == 2 and title[1].rstrip().endswith("…")  # two lines, the cut shown
         await pilot.press("ctrl+y")
         assert app.clipboard.endswith(f"({url})")  # the citation gives the web address
+        await pilot.resize_terminal(50, 24)  # narrow: the source gives way to the date
+        await settle(app, pilot)
+        facts = next(line for line in screen_text(app).splitlines() if "The Extra" in line)
+        assert "… · 2023-05-04 · by Jane Doe" in facts
+        await pilot.resize_terminal(140, 24)  # wide again: more of the source comes back
+        await settle(app, pilot)
+        facts = next(line for line in screen_text(app).splitlines() if "The Extra" in line)
+        assert "Regional Evening" in facts and "… · 2023-05-04 · by Jane Doe" in facts

@@ -17,8 +17,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kqa.search import Hit
+from kqa.tui.header import ClampedTitle, FactsLine
 from kqa.tui.history import History
-from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, shorten, snippet
+from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, snippet
 
 Spans = list[tuple[int, int]]
 SNIPPET_CHARS = 230  # about three lines at 80 columns
@@ -238,8 +239,8 @@ class Reader(Vertical):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reader-head"):  # each line keeps its place: a long title cannot push the rest out
-            yield Static(id="reader-title")
-            yield Static(id="reader-facts", classes="reader-line")
+            yield ClampedTitle(id="reader-title")
+            yield FactsLine(id="reader-facts", classes="reader-line")
             yield Static(id="reader-path", classes="reader-line")
             yield Static(id="reader-url", classes="reader-line")
         yield Static(id="reader-head-short")  # one line, shown instead on short terminals (CSS)
@@ -264,12 +265,10 @@ class Reader(Vertical):
         above = scroll.scroll_y - self.query_one("#reader-passage").virtual_region.y  # the view's top, from the passage's
         self.hit = hit
         a = hit.article
-        source = shorten(a["source"], 48) if a["source"] else "unknown source"  # the date after it stays on the line
-        facts = [source, hit.date_label + (" (inferred from the text)" if a.get("date_inferred") else "")]
-        if hit.byline:
-            facts.append(hit.byline)
-        self.query_one("#reader-title", Static).update(Content.styled(clean(a["title"] or a["id"]), "bold $kqa-title"))
-        self.query_one("#reader-facts", Static).update(Content.styled(clean(" · ".join(facts)), "$kqa-facts"))
+        date = hit.date_label + (" (inferred from the text)" if a.get("date_inferred") else "")
+        self.query_one(ClampedTitle).set(clean(a["title"] or a["id"]), "bold $kqa-title")
+        self.query_one(FactsLine).set(clean(a["source"] or "unknown source"), clean(date), clean(hit.byline or ""),
+                                      "$kqa-facts")
         self.query_one("#reader-path", Static).update(Content.styled(clean(hit.full_path), "$kqa-muted"))
         url = self.query_one("#reader-url", Static)
         url.update(Content.styled(clean(a.get("url") or ""), "underline $kqa-muted"))

@@ -1,0 +1,69 @@
+"""The reader's header lines, fitted to the width they get: what a citation
+needs (the date above all) must not be pushed off by a long title or source."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.content import Content
+from textual.widget import Widget
+
+from kqa.tui.text import shorten
+
+TITLE_LINES = 2
+SOURCE_MIN = 12  # cells a source keeps however narrow the screen (then the date is cut instead)
+SEPARATOR = " · "
+
+
+class ClampedTitle(Widget):
+    """A title wrapped to at most TITLE_LINES lines, the last ending in "…"
+    when words were left out (a height cap alone cuts without a sign)."""
+
+    DEFAULT_CSS = "ClampedTitle { height: auto; }"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._title = ""
+        self._style = ""
+
+    def set(self, title: str, style: str) -> None:
+        self._title = title
+        self._style = style
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        width = self.content_size.width
+        lines = [line.plain.rstrip() for line in Content(self._title).wrap(max(2, width))]
+        if len(lines) <= TITLE_LINES:
+            return Content.styled(self._title, self._style)
+        last = lines[TITLE_LINES - 1]
+        while last and cell_len(last) > width - 1:  # room for the "…", at a word where one is
+            last = last.rsplit(" ", 1)[0] if " " in last.strip() else last[:-1]
+        return Content.styled("\n".join([*lines[: TITLE_LINES - 1], last.rstrip() + "…"]), self._style)
+
+
+class FactsLine(Widget):
+    """source · date · byline on one line: the source is shortened so the date
+    and byline show; on a very narrow screen the byline, last, is cut."""
+
+    DEFAULT_CSS = "FactsLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._facts: tuple[str, str, str] = ("", "", "")
+        self._style = ""
+
+    def set(self, source: str, date: str, byline: str, style: str) -> None:
+        self._facts = (source, date, byline)
+        self._style = style
+        self.refresh()
+
+    def render(self) -> Content:
+        source, date, byline = self._facts
+        rest = "".join(SEPARATOR + part for part in (date, byline) if part)
+        room = max(SOURCE_MIN, self.content_size.width - cell_len(rest))
+        limit = room - 1  # shorten's limit leaves out the "…" it may add
+        while cell_len(shortened := shorten(source, limit)) > room and limit > 1:  # wide characters take 2 cells
+            limit -= 1
+        source = shortened
+        text = SEPARATOR.join(part for part in (source, date, byline) if part)
+        return Content.styled(text, self._style)
