@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 from textual.content import Content
-from test_tui_helpers import app_for, ask, searcher_for, settle, text_of
+from test_tui_helpers import app_for, ask, screen_text, searcher_for, settle, text_of
 
 from kqa.errors import KqaError
 from kqa.locations import data_dir
@@ -128,6 +128,20 @@ async def test_filters_from_the_keyboard_shown_and_cleared(bundled_copy: Path, t
         assert len({h.article["source"] for h in app.query_one(ResultList).hits}) > 1
 
 
+async def test_a_results_count_that_is_no_number_is_refused_in_the_form(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path, top=500)  # kqa -k 500: the form keeps what the app runs with
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+f", *"bloomberg", "enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FilterScreen) and app.top == 500
+        for typed in ("-", "+", "501"):  # "-" and "+" start an integer, so the field takes them
+            await pilot.press("ctrl+f", "tab", "tab", "tab", "ctrl+u", *typed, "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, FilterScreen), typed  # was a ValueError that ended the app
+            assert "results: choose between 1 and 500" in text_of(app.screen, "#filter-error")  # type: ignore[arg-type]
+            await pilot.press("escape")
+
+
 async def test_bad_date_is_shown_in_the_form_not_raised(bundled_copy: Path, tmp_path: Path) -> None:
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -175,6 +189,21 @@ async def test_history_persists_between_runs_and_up_down_walk_it(bundled_copy: P
         assert box.value == "first question"  # type: ignore[attr-defined]
         await pilot.press("down", "down")
         assert box.value == "dra"  # type: ignore[attr-defined]
+
+
+async def test_an_unreadable_history_file_is_left_alone_and_the_app_opens(bundled_copy: Path, tmp_path: Path) -> None:
+    blocked = data_dir() / HISTORY_FILE
+    blocked.mkdir(parents=True)  # as unreadable as a file `sudo kqa` left behind (root reads any file)
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:  # the app did not start: "Is a directory"
+        assert any(n.message.startswith("cannot read the question history: Is a directory")
+                   for n in app._notifications)
+        await ask(app, pilot, "peace deal")
+        await ask(app, pilot, MOSCOW)
+        assert app.query_one(ResultList).hits
+        await pilot.press("slash", "up")
+        assert app.query_one("#question").value == "peace deal"  # type: ignore[attr-defined]
+    assert blocked.is_dir()
 
 
 async def test_up_after_asking_goes_to_the_previous_different_question(bundled_copy: Path, tmp_path: Path) -> None:
@@ -254,6 +283,11 @@ async def test_index_failure_is_shown_not_raised(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert "Index problem: no readable articles in /nowhere" in text_of(app, "#indexing-label")
+        app.query_one(IndexPanel).post_message(IndexPanel.Failed(
+            "cannot write index at /srv/shared/newsroom-archive/index-of-the-caucasus-desk: Permission denied"))
+        await pilot.resize_terminal(60, 14)  # the message wraps: the reason and the key are never cut off
+        await settle(app, pilot)
+        assert "Permission denied (ctrl+r retries)" in " ".join(screen_text(app).split())
         await pilot.press(*"still alive")
         assert app.query_one("#question").value == "still alive"  # type: ignore[attr-defined]
 
@@ -271,6 +305,33 @@ async def test_help_screen_and_palette_commands(bundled_copy: Path, tmp_path: Pa
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Reindex", "Clear filters", "Copy passage", "Toggle reading pane", "Theme"} <= titles
         assert "Keys" not in titles  # Textual's key panel, which Escape did not close; F1 is the keys
+
+
+async def test_palette_commands_rest_under_the_filter_form_and_help_as_their_keys_do(
+    bundled_copy: Path, tmp_path: Path
+) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+f", "ctrl+p", *"filters", "enter")  # stacked a second form
+        await pilot.pause()
+        assert sum(isinstance(s, FilterScreen) for s in app.screen_stack) == 1, app.screen_stack
+        titles = {c.title for c in app.get_system_commands(app.screen_stack[1])}
+        assert "Theme" in titles and not titles & {"Filters", "Toggle reading pane", "Reindex", "Copy passage"}
+
+
+async def test_the_palette_screenshot_is_saved_without_a_downloads_folder(
+    bundled_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # a server: no ~/Downloads
+    monkeypatch.chdir(tmp_path)
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        shot = next(c for c in app.get_system_commands(app.screen) if c.title == "Screenshot")
+        shot.callback()
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+    assert list(tmp_path.glob("*.svg")), [n.message for n in app._notifications]
 
 
 async def test_help_and_palette_never_stack_a_second_palette(bundled_copy: Path, tmp_path: Path) -> None:

@@ -136,3 +136,22 @@ async def test_ctrl_r_during_the_first_build_starts_no_second_build(bundled_copy
         assert calls == [False] and app.searcher is not None
         messages = [n.message for n in app._notifications]
         assert not any("up to date" in m for m in messages) and any("being opened or built" in m for m in messages)
+
+
+async def test_an_index_that_cannot_be_refreshed_says_it_is_out_of_date(bundled_copy: Path, tmp_path: Path) -> None:
+    open_searcher(Location(bundled_copy, tmp_path / "ix"))
+    (tmp_path / "ix" / ".lock").unlink()
+    (tmp_path / "ix" / ".lock").mkdir()  # any OSError writing: a read-only shared folder, a full disk
+    (bundled_copy / "new.txt").write_text(NEW_ARTICLE.replace("zeppelin", "okapi"), "utf-8")
+    app = create_app(Location(bundled_copy, tmp_path / "ix"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        assert [n.title for n in app._notifications] == ["Index"]  # not "Skipped": no file was skipped
+        assert "out of date: ctrl+r retries" in str(app.query_one("#status").render())
+        await ask(app, pilot, "okapi")  # in the folder, not in the index answering
+        assert "The index is out of date (cannot write index at" in str(app.query_one("#notice").render())
+        app._notifications.clear()
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert messages and not any("up to date" in m for m in messages)  # it said both at once

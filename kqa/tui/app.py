@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -156,6 +157,8 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         self.query_one("#results").display = False
         self.query_one("#reader").display = False
         self._show_filters()
+        if self.history.problem:
+            self.notify(f"{self.history.problem}; questions are not saved this session", severity="warning")
         if self.searcher is None:
             self._reindex(rebuild=False)
         else:
@@ -253,7 +256,8 @@ class KqaApp(ReadingApp, inherit_bindings=False):
             self._notice(None)
         elif self._answer is not None:
             a = self._answer
-            self._notice(answer_line(a.question, [], a.known, a.unknown, self.filters, 0.0, long=True, corrections=a.corrections))
+            self._notice(answer_line(a.question, [], a.known, a.unknown, self.filters, 0.0, long=True,
+                                     corrections=a.corrections, stale=self._stale()))
         if not hits and self.query_one("#reader").display:
             self._close_reader()
         if not hits and was_in_results:
@@ -358,7 +362,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
             skipped = f", {counted(len(report.skipped), 'file')} skipped" if report.skipped else ""
             what = f"{counted(counts['articles'], 'article')}, {counted(counts['passages'], 'passage')}"
             self.notify(f"Indexed {what} in {report.seconds:.1f} s{skipped}.", title="Index ready")
-        elif self._reindex_asked:
+        elif self._reindex_asked and not self._stale():  # else the warning said it could not be written
             self.notify("The index is up to date with the corpus folder.")
         self._show_status()
         self.refresh_bindings()
@@ -369,6 +373,10 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         if self.query_one("#question", Input).value.strip():
             # an enter pressed while indexing goes to the results; a refresh keeps the passage being read
             self.ask(focus_results=self._focus_results_for == self._seq, keep=self._selected_hit() if refreshed else None)
+
+    def _stale(self) -> str | None:
+        """Why the index answering lacks the folder's latest changes, if it does."""
+        return self.searcher.index.stale if self.searcher is not None else None
 
     def on_index_panel_failed(self, message: IndexPanel.Failed) -> None:
         self._index_failed = True
@@ -383,7 +391,8 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         answer: str | Content | None = extra
         if self._answer is not None and extra is None:
             a = self._answer
-            answer = answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds, corrections=a.corrections)
+            answer = answer_line(a.question, a.hits, a.known, a.unknown, self.filters, a.seconds,
+                                 corrections=a.corrections, stale=self._stale())
         self.query_one("#status", Static).update(status_line(self.searcher, self._index_failed, answer))
 
     def get_css_variables(self) -> dict[str, str]:
@@ -428,6 +437,12 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         else:
             self.push_screen(HelpScreen())
 
+    def _save_screenshot(self) -> None:
+        from platformdirs import user_downloads_dir
+
+        downloads = Path(user_downloads_dir())
+        self.deliver_screenshot(path=str(downloads if downloads.is_dir() else Path.cwd()))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys that would do nothing now (and app keys under a modal)."""
         if action in {"help", "command_palette"} and any(isinstance(s, CommandPalette) for s in self.screen_stack):
@@ -441,8 +456,15 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         return True  # copy and reader keys stay live without a result: they say what to do first
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # Textual's "Keys" docks a panel that Escape does not close and that squeezes the app; F1 is kqa's keys
-        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":  # it docks a panel Escape does not close, squeezing the app; F1 is the keys
+                continue
+            if command.title == "Screenshot":  # Textual's fails when ~/Downloads is missing (most servers)
+                command = command._replace(help=f"{command.help} (in ~/Downloads, else the current folder)",
+                                           callback=lambda: self.set_timer(0.1, self._save_screenshot))
+            yield command
+        if screen.is_modal:  # the filter form, the help: their keys rest, so do these commands
+            return
         yield SystemCommand("Reindex", "Refresh the index from the corpus folder (ctrl+r)", self.action_reindex)
         yield SystemCommand("Rebuild index", "Rebuild the whole index from scratch", lambda: self.action_reindex(rebuild=True))
         yield SystemCommand("Filters", "Source, dates and number of results (ctrl+f)", self.action_filters)

@@ -17,6 +17,7 @@ class History:
     def __init__(self, path: Path | None, limit: int = 500) -> None:
         self.path = path
         self.limit = limit
+        self.problem: str | None = None  # why the file could not be read (then it is left alone)
         self.items: list[str] = self._read()
         self._cursor: int | None = None  # None: editing a fresh question
         self._draft = ""
@@ -27,6 +28,10 @@ class History:
         try:
             lines = self.path.read_text("utf-8", errors="replace").splitlines()
         except FileNotFoundError:
+            return []
+        except OSError as exc:  # a folder, or a file `sudo kqa` left: the app opens without it
+            self.problem = f"cannot read the question history: {exc.strerror or exc} ({self.path})"
+            self.path = None  # nor rewritten: asked questions are kept for this session only
             return []
         latest_first = dict.fromkeys(line for line in reversed(lines) if line.strip())
         return list(reversed(latest_first))[-self.limit :]

@@ -108,7 +108,8 @@ class IndexPanel(Horizontal):
         message.stop()
         self._warnings += 1
         if self._warnings <= SHOWN_WARNINGS:
-            self.notify(message.text, title="Skipped", severity="warning", timeout=8)
+            title = "Skipped" if message.text.startswith("skipped ") else "Index"  # a file, or the index itself
+            self.notify(message.text, title=title, severity="warning", timeout=8)
 
     def on_index_panel_ready(self) -> None:
         self.busy = False

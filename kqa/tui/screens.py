@@ -16,6 +16,8 @@ from kqa.search import Filters
 from kqa.tui.footer import KeyFooter
 from kqa.tui.widgets import OneLineInput
 
+MAX_TOP = 200  # results the filter form takes (unless kqa -k started the app with more)
+
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Asking", [
         ("type", "results follow as you type"),
@@ -134,9 +136,10 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
         error = self.query_one("#filter-error", Label)
         try:
             filters = Filters.parse(self._value("#f-source"), self._value("#f-since"), self._value("#f-until"))
-            top = int(self._value("#f-top") or self.top)
-            if not 1 <= top <= 200:
-                raise KqaError("results: choose between 1 and 200")
+            typed = self._value("#f-top") or str(self.top)
+            top = int(typed) if typed.lstrip("+-").isdigit() else 0  # a lone "-" is an integer's start
+            if not 1 <= top <= max(MAX_TOP, self.top):  # what kqa -k started it with stays allowed
+                raise KqaError(f"results: choose between 1 and {max(MAX_TOP, self.top)}")
         except KqaError as exc:
             message = str(exc).replace("--", "")
             error.update(message)

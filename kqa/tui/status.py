@@ -30,6 +30,8 @@ def index_line(searcher: Searcher | None) -> str:
     counts = m.get("counts", {})
     articles, passages = counted(counts.get("articles", "?"), "article"), counted(counts.get("passages", "?"), "passage")
     line = f"{articles} · {passages} · index built {age(m.get('built_at'))}"
+    if searcher.index.stale:  # the folder changed and the refresh could not be written
+        line += " · out of date: ctrl+r retries"
     return line if any(searcher.rerank.weights()) else line + " · BM25 order (--ranking bm25)"
 
 
@@ -42,9 +44,12 @@ def answer_line(
     seconds: float,
     long: bool = False,
     corrections: dict[str, str] | None = None,
+    stale: str | None = None,
 ) -> Content:
     """`5 results in 3 ms`, or `no results: <hint>` said plainly; either way
-    the words searched under another spelling, since the user did not type them."""
+    the words searched under another spelling, since the user did not type them.
+    `stale`: why the index lacks the folder's latest changes (a word "not in
+    the corpus" may be in a file changed since)."""
     if len(unknown) > UNKNOWN_SHOWN:
         unknown = [*unknown[:UNKNOWN_SHOWN], "…"]
     fixed = corrected(corrections or {})
@@ -58,7 +63,10 @@ def answer_line(
     hint = no_results_hint(known, unknown, filters, "ctrl+l clears them", quoted_phrases(question))
     if long:
         also = plain(f"\n{fixed[0].upper()}{fixed[1:]}.") if fixed else ""
-        return Content.assemble(("No results", "bold"), " for ", (clean(f"“{shorten(question, QUOTED_CHARS)}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."), also)
+        old = plain(f"\nThe index is out of date ({stale}): the folder's latest changes are not searched.") if stale else ""
+        return Content.assemble(("No results", "bold"), " for ", (clean(f"“{shorten(question, QUOTED_CHARS)}”"), "italic"), ".\n", plain(hint[0].upper() + hint[1:] + "."), also, old)
+    if stale:
+        hint += " (the index is out of date)"
     return Content.assemble(("no results", "bold $kqa-status-warning"), plain(f": {hint}" + (f" · {fixed}" if fixed else "")))
 
 
