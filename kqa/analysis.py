@@ -15,7 +15,7 @@ from itertools import chain
 
 from kqa.stopwords import STOPWORDS
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2  # 2: tokens run on through combining marks (decomposed text)
 
 _TOKEN = re.compile(
     r"(?:[^\W\d_]\.){2,}|\w+(?:(?<=\d)[.,]\d+)*(?:[-'’‘‐‑](?=\w)\w+(?:(?<=\d)[.,]\d+)*)*"
@@ -37,10 +37,49 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+# A character that could be a combining mark: not a word character, space or
+# common punctuation (ASCII, Latin-1, quotes and dashes, €). Most text has none.
+_MAYBE_MARK = re.compile(r"[^\w\s\x21-\x7e\u00a0-\u00bf\u2010-\u2044\u20ac]")
+
+
 def words(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, raw token) for each word-like token in `text`."""
+    if not _MAYBE_MARK.search(text):
+        for m in _TOKEN.finditer(text):
+            yield m.start(), m.end(), m.group()
+    else:
+        yield from _words_through_marks(text)
+
+
+def _tokens(text: str) -> list[str]:
+    """The raw tokens of `text`, as `words` finds them (faster, no offsets)."""
+    return _TOKEN.findall(text) if not _MAYBE_MARK.search(text) else [raw for _, _, raw in _words_through_marks(text)]
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char)[0] == "M"
+
+
+def _words_through_marks(text: str) -> Iterator[tuple[int, int, str]]:
+    """Tokens that run on through combining marks, which Python's \\w leaves
+    out: `Zu\u0308rich` (decomposed, as macOS and some pages write it) is one
+    word, `zurich` when folded, not `zu` and `rich`."""
+    start = end = -1
+    through = False  # the token ran on through a mark: a token starting right after it continues it
+    n = len(text)
     for m in _TOKEN.finditer(text):
-        yield m.start(), m.end(), m.group()
+        if through and m.start() == end:
+            end = m.end()
+        else:
+            if start >= 0:
+                yield start, end, text[start:end]
+            start, end = m.start(), m.end()
+        through = False
+        while end < n and _is_mark(text[end]):
+            end += 1
+            through = True
+    if start >= 0:
+        yield start, end, text[start:end]
 
 
 def token_forms(raw: str) -> list[str]:
@@ -114,7 +153,7 @@ class Analyzer:
         its raw tokens are added to `raws` if given (see `forms`)."""
         out: list[str] = []
         analysed = self._analysed
-        tokens = _TOKEN.findall(text)  # as `words`, without offsets: the pattern has no groups
+        tokens = _tokens(text)
         for raw in tokens:
             out.extend(analysed(raw)[0])
         if raws is not None:

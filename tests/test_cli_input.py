@@ -155,3 +155,16 @@ def test_no_results_hint_names_the_unknown_word_beside_known_ones(ask) -> None:
     assert r.returncode == 1
     assert r.stderr.splitlines()[-1] == ('kqa: no results: no passage has "Zorblax Putin" word for word '
                                           "(Zorblax: not in the corpus): try without the quotes")
+
+
+def test_decomposed_accents_are_found_as_typed_and_unaccented(tmp_path: Path) -> None:
+    import unicodedata
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = "Cafe story\n\nThe café in Zürich served crème brûlée to Ayşegül on Monday.\n"
+    (corpus / "nfd.txt").write_text(unicodedata.normalize("NFD", text), "utf-8")  # as macOS writes names
+    for question in ("Zürich", "Zurich", "Aysegul", '"crème brûlée"'):
+        r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", question, "--format", "jsonl")
+        assert r.returncode == 0, (question, r.stderr)  # `Zu\u0308rich` was two words, `zu` and `rich`
+        assert json.loads(r.stdout)["doc_id"] == "nfd"
