@@ -218,11 +218,16 @@ class Searcher:
         if k <= 0:
             return []
         slots: dict[int, Slots] = {}  # each candidate is tokenised once per question
-        pool, scores = self._candidates(q, max(k, self.rerank.candidates), filters, slots)
+        head = self.rerank.candidates
+        pool, scores = self._candidates(q, max(k, head), filters, slots)
         cues = self._cues(q, pool, slots)
         weights = self.rerank.weights() if len(pool) > 1 else ()
         final = {p: float(scores[p]) + sum(w * c for w, c in zip(weights, cues[p][0])) for p in pool}
-        order = sorted(pool, key=lambda p: (-final[p], p))[:k]
+        # The rerank orders BM25's top `head`; past it (-k 60) BM25's next ones follow, reranked
+        # among themselves, so `-k 60 | head -5` is `-k 5`: -k only cuts the list.
+        by_bm25 = sorted(pool, key=lambda p: (-scores[p], p))
+        order = [*sorted(by_bm25[:head], key=lambda p: (-final[p], p)),
+                 *sorted(by_bm25[head:], key=lambda p: (-final[p], p))][:k]
         return [self._hit(q, rank, pid, final[pid], float(scores[pid]), cues[pid][1])
                 for rank, pid in enumerate(order, 1)]
 
@@ -259,8 +264,11 @@ class Searcher:
               slots: dict[int, Slots]) -> list[int]:
         """The n best candidates by BM25 (that hold every quoted phrase)."""
         if not phrases:
-            if len(cands) > n:
-                cands = cands[np.argpartition(-scores[cands], n - 1)[:n]]
+            if len(cands) > n:  # the n best; at a tie on the n-th score, the first passages (as a full sort)
+                s = scores[cands]
+                nth = -np.partition(-s, n - 1)[n - 1]
+                above = cands[s > nth]
+                cands = np.concatenate([above, cands[s == nth][: n - len(above)]])
             return cands.tolist()
         ranked = cands[np.lexsort((cands, -scores[cands]))]
         pool: list[int] = []

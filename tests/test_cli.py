@@ -376,3 +376,14 @@ def test_broken_links_are_reported_and_listed_by_info(bundled_copy: Path, tmp_pa
     (bundled_copy / "gone.txt").unlink()  # fixed: the next run notices
     info = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "info")
     assert "gone.txt" not in info.stdout
+
+
+@needs(BBC)
+def test_k_only_cuts_the_list(tmp_path: Path) -> None:
+    # a pool that grew with -k reranked more passages: -k 60 | head -5 differed from -k 5
+    args = ("--corpus", str(BBC), "--index", str(tmp_path / "ix"), "--format", "tsv")
+    for question in ("Who won the election", "What did the chancellor say about taxes"):
+        five = run_kqa(*args, "-q", question, "-k", "5").stdout.splitlines()
+        sixty = run_kqa(*args, "-q", question, "-k", "60").stdout.splitlines()
+        assert len(five) == 6 and len(sixty) == 61
+        assert sixty[:6] == five
