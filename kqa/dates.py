@@ -38,8 +38,21 @@ _NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<ye
 _TIME_AFTER = re.compile(r",?\s+(?:at\s+)?\d{1,2}(?:(?:[:.]\d{2}){1,2}|\s*[ap]\.?m\b).*$", re.I)
 
 
-def normalize_date(value: object) -> str | None:
-    """Canonical `YYYY[-MM[-DD]]` for a metadata value, or None if unreadable."""
+_ISO_TIME = re.compile(
+    r"[T ](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?", re.I)
+
+
+def _is_time(text: str) -> bool:
+    """`T14:03:00Z`, ` 14:03 +0200`: a real time of day, and nothing else."""
+    m = _ISO_TIME.fullmatch(text)
+    return bool(m) and int(m["h"]) <= 24 and int(m["m"]) <= 59 and int(m["s"] or 0) <= 60
+
+
+def normalize_date(value: object, strict: bool = False) -> str | None:
+    """Canonical `YYYY[-MM[-DD]]` for a metadata value, or None if unreadable.
+    `strict` (a filter the user typed): what follows an ISO day must be a
+    time, so `2021-01-12 to 2023-05-08` is refused rather than half read;
+    metadata keeps the day of `2023-09-21 (updated)`."""
     if value is None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
@@ -51,7 +64,10 @@ def normalize_date(value: object) -> str | None:
         return None
     # 2023/09/21 (year first, so never ambiguous) reads as 2023-09-21
     text = _SLASHED.sub(lambda m: m.group(0).replace("/", "-"), text)
-    m = _ISO.match(text[:10]) if re.match(r"^\d{4}-\d\d-\d\d[T ]", text) else _ISO.match(text)
+    if re.match(r"^\d{4}-\d\d-\d\d[T ]", text):
+        m = _ISO.match(text[:10]) if not strict or _is_time(text[10:]) else None
+    else:
+        m = _ISO.match(text)
     if m:
         y, mo, d = m.group("y"), m.group("m"), m.group("d")
         return _checked(int(y), int(mo) if mo else None, int(d) if d else None)

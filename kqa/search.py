@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,7 +38,9 @@ class Filters:
         def day(value: str | None, flag: str) -> str | None:
             if value is None:
                 return None
-            norm = normalize_date(value)
+            norm = normalize_date(value, strict=True)
+            if norm is None and re.search(r"\d\s*(?:to|until|till|[-–—]|\.\.)\s*\d{4}", value.strip()[4:]):
+                raise KqaError(f"{flag}: one date, not a range ({value.strip()!r}): --since FIRST --until LAST")
             if norm is None:
                 raise KqaError(f"{flag}: {date_problem(value)}")
             return norm

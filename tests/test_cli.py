@@ -387,3 +387,15 @@ def test_k_only_cuts_the_list(tmp_path: Path) -> None:
         sixty = run_kqa(*args, "-q", question, "-k", "60").stdout.splitlines()
         assert len(five) == 6 and len(sixty) == 61
         assert sixty[:6] == five
+
+
+def test_a_filter_date_is_one_date_and_nothing_else(ask) -> None:
+    # the text after an ISO day was dropped: a range typed into --since was half applied
+    for value, message in (("2021-01-12 to 2023-05-08", "--since: one date, not a range"),
+                           ("2023-06..2023-12", "--since: one date, not a range"),
+                           ("2023-09-21 garbage", "--since: unreadable date"),
+                           ("2023-09-21T25:00", "--since: unreadable date")):
+        r = ask("-q", "Putin", "--since", value)
+        assert r.returncode == 2 and r.stderr.startswith(f"kqa: error: {message}"), (value, r.stderr)
+    for value in ("2023-09-21T14:03:00Z", "2023-09-21 14:03 +0200"):  # a time after the day is fine
+        assert ask("-q", "Putin", "--since", value).returncode == 0, value
