@@ -118,6 +118,17 @@ def _looks_like_headline(line: str, rest: str) -> bool:
     )
 
 
+def _headline(body: str, given: str | None, fallback: str) -> tuple[str, int]:
+    """The title (the given one, else a headline-like first line, else
+    `fallback`) and where passages start: after a first line repeating it,
+    so a passage never opens with the headline run into the first sentence."""
+    leading = len(body) - len(body.lstrip())
+    first, _, rest = body.lstrip().partition("\n")
+    headline = _MD_HEADING.sub("", first).strip() if _looks_like_headline(first, rest) else None
+    title = given or headline or fallback
+    return title, (leading + len(first) if headline and fold(headline) == fold(title) else 0)
+
+
 def _title_from_name(relpath: str) -> str:
     stem = Path(relpath).stem
     words = re.sub(r"[_\-]+", " ", stem).strip()
@@ -163,13 +174,7 @@ def _text_article(relpath: str, text: str, not_after: dt.date | None = None) -> 
         raise CorpusFileError(str(exc)) from None
     if not body.strip():
         raise CorpusFileError("no article text")
-    leading = len(body) - len(body.lstrip())
-    first, _, rest = body.lstrip().partition("\n")
-    headline = _MD_HEADING.sub("", first).strip() if _looks_like_headline(first, rest) else None
-    title = meta.get("title") or headline or _title_from_name(relpath)
-    content_start = 0
-    if headline and fold(headline) == fold(title):
-        content_start = leading + len(first)
+    title, content_start = _headline(body, meta.get("title"), _title_from_name(relpath))
     article = Article(
         id=str(Path(relpath).with_suffix("").as_posix()),
         relpath=relpath,
@@ -255,17 +260,19 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
         raise CorpusFileError("'text' is not a string (nor a list of paragraphs)")
     if not body or not body.strip():
         raise CorpusFileError("record has no 'text'")
-    body = _whole_chars(body)
+    body = _whole_chars(body).replace("\r\n", "\n").replace("\r", "\n")  # line ends as in a .txt file
 
     def opt(key: str) -> str | None:
         value = rec.get(key)
         return _whole_chars(as_text(value)) or None  # {"name": "Reuters"} is Reuters, a list is "a, b"
 
+    title, content_start = _headline(body, opt("title"), _clipped(body.strip().split("\n", 1)[0], TITLE_CHARS))
     article = Article(
         id=opt("id") or f"{Path(relpath).with_suffix('').as_posix()}:{lineno}",
         relpath=relpath,
         line=lineno,
-        title=opt("title") or _clipped(body.strip().split("\n", 1)[0], TITLE_CHARS),
+        title=title,
+        content_start=content_start,
         source=_site(opt("source")) or opt("author") or _fallback_source(relpath),
         body=body,
         author=opt("author"),

@@ -127,9 +127,23 @@ def punkt_splitter() -> SentenceSplitter:
         spans: list[tuple[int, int]] = []
         for lo, hi in _chunks(text):
             spans.extend((lo + a, lo + b) for a, b in tokenizer.span_tokenize(text[lo:hi]))
-        return spans
+        return [piece for span in spans for piece in _at_blank_lines(text, *span)]
 
     return split
+
+
+def _at_blank_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A "sentence" cut where a paragraph ends (a headline or a line without a
+    full stop runs into the next paragraph in Punkt's view)."""
+    cuts = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text, start, end)]
+    if not cuts:
+        return [(start, end)]
+    pieces = []
+    for lo, hi in zip([start] + [b for _, b in cuts], [a for a, _ in cuts] + [end]):
+        chunk = text[lo:hi]
+        if chunk.strip():
+            pieces.append((lo + len(chunk) - len(chunk.lstrip()), lo + len(chunk.rstrip())))
+    return pieces
 
 
 def _chunks(text: str, size: int | None = None) -> list[tuple[int, int]]:

@@ -168,3 +168,20 @@ def test_decomposed_accents_are_found_as_typed_and_unaccented(tmp_path: Path) ->
         r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", question, "--format", "jsonl")
         assert r.returncode == 0, (question, r.stderr)  # `Zu\u0308rich` was two words, `zu` and `rich`
         assert json.loads(r.stdout)["doc_id"] == "nfd"
+
+
+def test_jsonl_text_reads_like_a_text_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "feed.jsonl").write_text(
+        json.dumps({"title": "Harbour strike ends after talks", "source": "Reuters",
+                    "text": "Harbour strike ends after talks\n\nDock workers in Rotterdam ended a nine-day strike "
+                            "on Tuesday, the union said.\n\nShips had queued outside the port for a week."}) + "\n"
+        + json.dumps({"text": "Windows\r\nline quokka\r\n\r\nnext quokka para"}) + "\n", "utf-8")
+    args = ("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "--format", "jsonl", "-k", "1")
+    hit = json.loads(run_kqa(*args, "-q", "harbour strike Rotterdam").stdout)
+    assert hit["text"].startswith("Dock workers")  # the headline was run into the quote: "talks Dock workers"
+    assert hit["answer"]["text"].startswith("Dock workers")
+    hit = json.loads(run_kqa(*args, "-q", "Windows quokka").stdout)
+    assert hit["title"] == "Windows" and "\r" not in hit["text"]  # the title kept a carriage return
+    assert hit["answer"]["text"] == "Windows\nline quokka"  # a sentence ends where its paragraph does

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
+import pytest
 from textual.command import CommandPalette
 from textual.content import Content
 from test_tui_helpers import app_for, ask, screen_text, searcher_for, settle, text_of
@@ -231,6 +233,25 @@ async def test_copy_puts_passage_and_citation_on_clipboard(bundled_copy: Path, t
         copied = app.clipboard
         assert "Putin hosted" in copied
         assert "— Armenia – Azerbaijan: Why Is Putin twisting Pashinyan’s arm?, CDMedia, 2021-01-12" in copied
+        await pilot.press("slash", "ctrl+v")  # Textual's paste gave back the citation, newline and all
+        assert app.query_one("#question").value == MOSCOW  # type: ignore[attr-defined]
+
+
+async def test_copy_inside_tmux_also_fills_its_buffer(
+    bundled_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir, buffer = tmp_path / "bin", tmp_path / "buffer.txt"
+    bin_dir.mkdir()
+    (bin_dir / "tmux").write_text(f'#!/bin/sh\n[ "$1 $2" = "load-buffer -w" ] && cat > {buffer}\n', "utf-8")
+    (bin_dir / "tmux").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")  # tmux ignores an app's OSC 52 by default
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("ctrl+y")
+        assert buffer.read_text("utf-8") == app.clipboard
+        assert any("tmux's buffer" in n.message for n in app._notifications)
 
 
 async def test_missing_index_is_built_with_progress_while_ui_responds(bundled_copy: Path, tmp_path: Path) -> None:

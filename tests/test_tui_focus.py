@@ -302,3 +302,15 @@ async def test_typing_or_pasting_on_the_answers_refines_the_question(bundled_cop
         app.focused.post_message(events.Paste("treaty\nsigned"))  # a paste too (was lost)
         await pilot.pause()
         assert app.focused is box and box.value.endswith("Trtreaty signed")
+
+
+async def test_the_result_list_stops_at_its_ends(bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ask(app, pilot, "peace deal")
+        results = app.query_one(ResultList)
+        assert app.focused is results and results.highlighted == 0
+        await pilot.press("up", "k")  # went round to the last result (and opened it beside the list)
+        assert results.highlighted == 0
+        await pilot.press("end", "down", "j")
+        assert results.highlighted == results.option_count - 1

@@ -49,7 +49,7 @@ def text_of(app: KqaApp, selector: str) -> str:
     widget = app.query_one(selector)
     if isinstance(widget, Static):
         return str(widget.render())
-    return "\n".join(str(s.render()) for s in widget.query("Static, ClampedTitle, FactsLine") if s.display)
+    return "\n".join(str(s.render()) for s in widget.query("Static, ClampedTitle, FactsLine, PathLine") if s.display)
 
 
 def screen_text(app: KqaApp) -> str:

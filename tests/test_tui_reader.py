@@ -140,3 +140,16 @@ async def test_a_long_headline_or_source_leaves_the_facts_to_cite_on_screen(tmp_
         await settle(app, pilot)
         facts = next(line for line in screen_text(app).splitlines() if "The Extra" in line)
         assert "Regional Evening" in facts and "… · 2023-05-04 · by Jane Doe" in facts
+
+
+async def test_a_long_path_keeps_the_file_name_in_view(tmp_path: Path) -> None:
+    corpus = tmp_path / ("newsroom-archive-of-the-caucasus-desk-" * 3) / "sources"
+    corpus.mkdir(parents=True)
+    (corpus / "harbour_0042.txt").write_text("Harbour news\n\nThe harbour strike ended on Tuesday.\n", "utf-8")
+    app = app_for(corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "harbour strike")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        path = next(line for line in screen_text(app).splitlines() if "harbour_0042.txt" in line)  # was cut off
+        assert path.strip().startswith("…") and path.rstrip().endswith("sources/harbour_0042.txt")

@@ -56,6 +56,25 @@ def job_control() -> bool:
         return False
 
 
+def _tmux_buffer(text: str) -> bool:
+    """Inside tmux, which by default ignores an app's OSC 52 (`set-clipboard
+    external`), also load `text` into its paste buffer (`-w`: and on to the
+    outer terminal's clipboard, tmux 3.2+). False outside tmux or if it fails."""
+    import shutil
+    import subprocess
+
+    tmux = shutil.which("tmux") if os.environ.get("TMUX") else None
+    if tmux is None:
+        return False
+    for args in ([tmux, "load-buffer", "-w", "-"], [tmux, "load-buffer", "-"]):  # -w: tmux 3.2+
+        try:
+            if subprocess.run(args, input=text.encode("utf-8"), capture_output=True, timeout=2).returncode == 0:
+                return True
+        except (OSError, subprocess.SubprocessError):
+            return False
+    return False
+
+
 class KqaApp(ReadingApp, inherit_bindings=False):
     """The `kqa` interactive app."""
 
@@ -295,9 +314,11 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         if hit is None:
             self.notify("Nothing to copy yet: ask a question and pick a result.")
             return
-        self.copy_to_clipboard(citation(hit))
+        text = citation(hit)
+        self.copy_to_clipboard(text)  # an OSC 52 sequence: the terminal may or may not honour it
         self._remember(hit.query)
-        self.notify(f"Copied passage {hit.rank} with its title, source and date.", title="Copied")
+        where = "tmux's buffer and the terminal's clipboard" if _tmux_buffer(text) else "the terminal's clipboard"
+        self.notify(f"Sent passage {hit.rank} with its title, source and date to {where}.", title="Copied")
 
     # --- filters ----------------------------------------------------------
 

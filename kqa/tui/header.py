@@ -67,3 +67,29 @@ class FactsLine(Widget):
         source = shortened
         text = SEPARATOR.join(part for part in (source, date, byline) if part)
         return Content.styled(text, self._style)
+
+
+class PathLine(Widget):
+    """A file path on one line, cut at its start ("…/sources/a.txt") when too
+    long: the file name is what identifies the article; the corpus folder is
+    in the question box's border already."""
+
+    DEFAULT_CSS = "PathLine { height: 1; }"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._path = ""
+        self._style = ""
+
+    def set(self, path: str, style: str) -> None:
+        self._path = path
+        self._style = style
+        self.refresh()
+
+    def render(self) -> Content:
+        width, path = self.content_size.width, self._path
+        if width > 1 and cell_len(path) > width:
+            while path and cell_len(path) > width - 1:
+                path = path[1:]
+            path = "…" + path
+        return Content.styled(path, self._style)

@@ -17,7 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kqa.search import Hit
-from kqa.tui.header import ClampedTitle, FactsLine
+from kqa.tui.header import ClampedTitle, FactsLine, PathLine
 from kqa.tui.history import History
 from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, snippet
 
@@ -32,6 +32,12 @@ class OneLineInput(Input):
 
     def _on_paste(self, event: events.Paste) -> None:
         event.text = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+
+    def action_paste(self) -> None:
+        """Ctrl+V: Textual pastes its own clipboard, which holds only kqa's last
+        Ctrl+Y citation (a terminal app cannot read the system's); the
+        terminal's paste key brings the system clipboard, as a bracketed paste."""
+        self.notify("Paste with your terminal's paste key (often Ctrl+Shift+V or Cmd+V).", timeout=4)
 
 
 class QuestionBox(OneLineInput):
@@ -185,6 +191,14 @@ class ResultList(RefinesQuestion, OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.hits: list[Hit] = []
 
+    def action_cursor_up(self) -> None:
+        if self.highlighted != 0:  # the ends stop, as in fzf and lazygit (Textual's list wraps round)
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+
     def show(self, hits: list[Hit], spans: list[Spans]) -> None:
         self.hits = hits
         options: list[Option | None] = []
@@ -241,7 +255,7 @@ class Reader(Vertical):
         with Vertical(id="reader-head"):  # each line keeps its place: a long title cannot push the rest out
             yield ClampedTitle(id="reader-title")
             yield FactsLine(id="reader-facts", classes="reader-line")
-            yield Static(id="reader-path", classes="reader-line")
+            yield PathLine(id="reader-path", classes="reader-line")
             yield Static(id="reader-url", classes="reader-line")
         yield Static(id="reader-head-short")  # one line, shown instead on short terminals (CSS)
         with ArticleScroll(id="reader-scroll"):
@@ -269,7 +283,7 @@ class Reader(Vertical):
         self.query_one(ClampedTitle).set(clean(a["title"] or a["id"]), "bold $kqa-title")
         self.query_one(FactsLine).set(clean(a["source"] or "unknown source"), clean(date), clean(hit.byline or ""),
                                       "$kqa-facts")
-        self.query_one("#reader-path", Static).update(Content.styled(clean(hit.full_path), "$kqa-muted"))
+        self.query_one(PathLine).set(clean(hit.full_path), "$kqa-muted")
         url = self.query_one("#reader-url", Static)
         url.update(Content.styled(clean(a.get("url") or ""), "underline $kqa-muted"))
         url.display = bool(a.get("url"))
