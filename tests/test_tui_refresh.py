@@ -58,6 +58,8 @@ async def test_refresh_with_a_new_article_keeps_the_passage_being_read(
         await settle(app, pilot)
         await settle(app, pilot)  # the refreshed searcher re-runs the question
         assert "6 articles" in str(app.query_one("#status").render())
+        assert any(n.message.startswith("Index updated: 1 file read, 5 kept in ")  # was "Indexed 6 articles"
+                   for n in app._notifications)
         assert results.current is not None and passage_key(results.current) == key
         assert reader.display and reader.hit is results.current  # the new answer's copy of the same passage
         assert isinstance(app.focused, ArticleScroll) and scroll.scroll_y == at  # where the user scrolled

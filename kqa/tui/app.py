@@ -382,7 +382,11 @@ class KqaApp(ReadingApp, inherit_bindings=False):
             counts = message.searcher.index.manifest["counts"]
             skipped = f", {counted(len(report.skipped), 'file')} skipped" if report.skipped else ""
             what = f"{counted(counts['articles'], 'article')}, {counted(counts['passages'], 'passage')}"
-            self.notify(f"Indexed {what} in {report.seconds:.1f} s{skipped}.", title="Index ready")
+            if report.files_reused:  # a refresh: say what was re-read, not the whole corpus as if indexed anew
+                read = f"{counted(report.files_read, 'file')} read, {report.files_reused} kept"
+                self.notify(f"Index updated: {read} in {report.seconds:.1f} s{skipped} ({what}).", title="Index ready")
+            else:
+                self.notify(f"Indexed {what} in {report.seconds:.1f} s{skipped}.", title="Index ready")
         elif self._reindex_asked and not self._stale():  # else the warning said it could not be written
             self.notify("The index is up to date with the corpus folder.")
         self._show_status()

@@ -28,6 +28,9 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ]),
     ("Results and article", [
         ("up / down, j / k", "move through results, scroll the article"),
+        ("pgup / pgdn", "a page at a time"),
+        ("home / end", "the first / last result; the article's top / end"),
+        ("space", "page down in the article"),
         ("enter / click", "read the whole article at the passage"),
         ("escape", "back: article → results → question"),
         ("ctrl+o", "show / hide the reading pane"),
