@@ -43,8 +43,9 @@ class _Parser(argparse.ArgumentParser):
         raise KqaError(f"{message} (see 'kqa --help')")
 
 
-def _common(suppress: bool) -> argparse.ArgumentParser:
-    """Options valid before and after the subcommand (`kqa --corpus D info`)."""
+def _common(suppress: bool, ranking: bool = True) -> argparse.ArgumentParser:
+    """Options valid before and after the subcommand (`kqa --corpus D info`);
+    `ranking`: --ranking too (not for index and info, where nothing is ranked)."""
     default = argparse.SUPPRESS if suppress else None
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--corpus", metavar="DIR", default=default,
@@ -53,9 +54,10 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
                    help="index folder (default: index/ for the bundled corpus, else the user cache)")
     p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS if suppress else False,
                    help="show tracebacks for errors")
-    p.add_argument("--ranking", choices=("rerank", "bm25"), default=default,
-                   help="rerank: BM25 then the answer cues (default); bm25: BM25 order only, "
-                        "to measure what the rerank does with `kqa eval`")
+    if ranking:
+        p.add_argument("--ranking", choices=("rerank", "bm25"), default=default,
+                       help="rerank: BM25 then the answer cues (default); bm25: BM25 order only, "
+                            "to measure what the rerank does with `kqa eval`")
     return p
 
 
@@ -78,9 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="colour and emphasis in text output (default auto)")
     parser.add_argument("-V", "--version", action="version", version=f"kqa {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    p_index = sub.add_parser("index", parents=[_common(True)], help="build or refresh the index")
+    p_index = sub.add_parser("index", parents=[_common(True, ranking=False)], help="build or refresh the index")
     p_index.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
-    p_info = sub.add_parser("info", parents=[_common(True)], help="show corpus and index details")
+    p_info = sub.add_parser("info", parents=[_common(True, ranking=False)], help="show corpus and index details")
     p_info.add_argument("-f", "--format", choices=("text", "json"), dest="info_format")
     p_eval = sub.add_parser("eval", parents=[_common(True)],
                             help="measure answer recall/MRR on labelled questions (JSON Lines)")
@@ -240,8 +242,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
         from kqa.completion import script, subcommands
 
         parser = build_parser()
-        refused = {c: ("--ranking",) for c in _NO_RANKING}
-        sys.stdout.write(script(parser, args.shell, refused, _takers(list(subcommands(parser)))))
+        sys.stdout.write(script(parser, args.shell, takers=_takers(list(subcommands(parser)))))
         return ExitCode.OK
     if args.command == "index":
         return _cmd_index(args)

@@ -57,3 +57,10 @@ def test_app_options_are_checked_before_it_opens() -> None:
     assert r.returncode == 2 and "--format applies to answers of -q" in r.stderr
     r = run_kqa("--color", "never", "info")  # an alias with --color works with every command
     assert r.returncode == 0 and "articles" in r.stdout
+
+
+def test_a_subcommand_help_lists_only_the_options_it_takes() -> None:
+    for command in ("info", "index"):  # --ranking was listed, then refused: nothing is ranked there
+        r = run_kqa(command, "--help")
+        assert r.returncode == 0 and "--ranking" not in r.stdout and "--corpus" in r.stdout
+    assert "--ranking" in run_kqa("eval", "--help").stdout
