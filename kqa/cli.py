@@ -7,7 +7,9 @@ Results go to stdout, everything else to stderr; exit codes are grep's
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 import time
 import traceback
@@ -37,9 +39,24 @@ exit codes: 0 results, 1 no results, 2 usage or data error, 130 interrupted, 143
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # no --sou for --source: a script written so would break when an option is added (as in rg, jq)
+        super().__init__(*args, allow_abbrev=False, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         if message.startswith("argument -q/--question: expected one argument"):
             message += "; a question that starts with '-' is written -q=-QUESTION"
+        wrong = re.match(r"argument COMMAND: invalid choice: ('.*?') \(choose from (.*)\)$", message)
+        unknown = [a.split("=", 1)[0] for a in getattr(self, "argv", ())
+                   if a.startswith("-") and a != "-" and a.split("=", 1)[0] not in self._option_string_actions]
+        if wrong and unknown:  # `kqa -q Putin -n 3`: the option is the mistake, not its value
+            like = difflib.get_close_matches(unknown[0], [o for o in self._option_string_actions if o.startswith("--")], 1)
+            hint = "-k N" if unknown[0] in ("-n", "--limit", "--top-k", "--max") else (like[0] if like else "")
+            message = f"unknown option {unknown[0]!r}" + (f" (did you mean {hint}?)" if hint else "")
+        elif wrong:  # `kqa Putin`, `kqa -q Who hosted it`: a question, not a command
+            commands = wrong[2].replace("'", "")
+            message = (f"{wrong[1]} is not a command ({commands}); a question goes after -q, "
+                       'in quotes if it has several words: kqa -q "Who hosted the talks?"')
         raise KqaError(f"{message} (see 'kqa --help')")
 
 
@@ -111,7 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.ERROR)
     SIGNALLED.clear()
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        parser.argv = list(sys.argv[1:] if argv is None else argv)  # type: ignore[attr-defined] - for error()
+        args = parser.parse_args(argv)
         if debug:
             import kqa.indexer
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import run_kqa
 
 
@@ -64,3 +66,14 @@ def test_a_subcommand_help_lists_only_the_options_it_takes() -> None:
         r = run_kqa(command, "--help")
         assert r.returncode == 0 and "--ranking" not in r.stdout and "--corpus" in r.stdout
     assert "--ranking" in run_kqa("eval", "--help").stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["Putin"], "'Putin' is not a command (index, info, eval, tui, completion); a question goes after -q"),
+    (["-q", "Who", "hosted", "it"], "'hosted' is not a command"),
+    (["-q", "Putin", "-n", "3"], "unknown option '-n' (did you mean -k N?)"),  # blamed the 3
+    (["-q", "Putin", "--sou", "Bloomberg"], "unknown option '--sou' (did you mean --source?)"),  # no prefixes
+])
+def test_a_mistyped_command_line_says_what_is_wrong(args: list[str], message: str) -> None:
+    r = run_kqa(*args)
+    assert r.returncode == 2 and r.stderr.startswith(f"kqa: error: {message}"), r.stderr
