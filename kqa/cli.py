@@ -338,11 +338,16 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
     writer = Writer(args.format, sys.stdout, color, highlight, batch=args.question == "-")
     found = False
     for question in _questions(args.question):
-        for wrong, right in searcher.corrections(question).items():
+        corrections = searcher.corrections(question)
+        for wrong, right in corrections.items():
             _say(f"'{wrong}' is not in the corpus; searching for '{right}'")
         hits = searcher.search(question, args.top, filters)
         found = found or bool(hits)
         writer.write(question, hits)
+        missing = [w for w in searcher.known_terms(question)[1] if w not in corrections] if hits else []
+        if missing:  # `COVID-19 vaccine`: answers about vaccines, so say the corpus has no `covid`
+            about = f" (in {_shorten(question)!r})" if args.question == "-" else ""
+            _say(f"not in the corpus{about}: {', '.join(missing)}")
         if not hits:  # in a batch, said per question: structured output has no line for it
             known, unknown = searcher.known_terms(question)
             hint = no_results_hint(known, unknown, filters, "try without them", quoted_phrases(question))

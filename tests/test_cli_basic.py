@@ -77,3 +77,10 @@ def test_a_subcommand_help_lists_only_the_options_it_takes() -> None:
 def test_a_mistyped_command_line_says_what_is_wrong(args: list[str], message: str) -> None:
     r = run_kqa(*args)
     assert r.returncode == 2 and r.stderr.startswith(f"kqa: error: {message}"), r.stderr
+
+
+def test_words_the_corpus_lacks_are_named_even_when_others_match(tmp_path: Path) -> None:
+    r = run_kqa("-q", "Brexit vote Putin", "-k", "1", "--index", str(tmp_path / "ix"))
+    assert r.returncode == 0 and "kqa: not in the corpus: Brexit" in r.stderr  # were dropped without a word
+    r = run_kqa("-q", "-", "-k", "1", "--index", str(tmp_path / "ix"), input="Brexit Putin\nPutin\n")
+    assert r.stderr.count("not in the corpus") == 1 and "(in 'Brexit Putin'): Brexit" in r.stderr
