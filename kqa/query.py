@@ -86,7 +86,7 @@ def parse(
         text=question,
         terms=[fixes.get(t, t) for t in terms],
         corrections=fixes,
-        phrases=[p for p in phrases if any(not t.startswith(STOP_MARK) for t in p)],
+        phrases=[p for p in phrases if p],  # `"The Who" concert`: common words only, still word for word
         kind=answer_kind(question),
         typed=_typed_words(analyzer, searched, slots),
     )

@@ -81,7 +81,9 @@ def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clea
     """Why nothing came back, and what to try instead (`clear` says how to
     drop the filters in the caller's interface)."""
     if not known and not unknown:
-        return "the question has only common words: add a name or a specific term"
+        quoted = ", ".join(f'"{p}"' for p in phrases or [])
+        also = f" (and the quotes keep {quoted} word for word)" if quoted else ""
+        return f"the question has only common words: add a name or a specific term{also}"
     if not known:
         return f"none of its words are in the corpus ({', '.join(unknown)}): check the spelling or try other words"
     missing = f" ({', '.join(unknown)}: not in the corpus)" if unknown else ""

@@ -84,3 +84,15 @@ def test_words_the_corpus_lacks_are_named_even_when_others_match(tmp_path: Path)
     assert r.returncode == 0 and "kqa: not in the corpus: Brexit" in r.stderr  # were dropped without a word
     r = run_kqa("-q", "-", "-k", "1", "--index", str(tmp_path / "ix"), input="Brexit Putin\nPutin\n")
     assert r.stderr.count("not in the corpus") == 1 and "(in 'Brexit Putin'): Brexit" in r.stderr
+
+
+def test_a_quoted_phrase_of_common_words_is_kept_word_for_word(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "band.txt").write_text("Band news\n\nThe Who played a concert in Leeds.\n", "utf-8")
+    (corpus / "crowd.txt").write_text("Crowd news\n\nThe crowd who came to the concert sang.\n", "utf-8")
+    args = ("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "--format", "tsv")
+    r = run_kqa(*args, "-q", '"The Who" concert')  # the phrase was dropped: both passages came back
+    assert r.returncode == 0 and [row.split("\t")[3] for row in r.stdout.splitlines()[1:]] == ["band"]
+    r = run_kqa(*args, "-q", '"The Who"')
+    assert r.returncode == 1 and 'add a name or a specific term (and the quotes keep "The Who" word for word)' in r.stderr
