@@ -518,3 +518,16 @@ async def test_a_pasted_block_of_lines_is_one_line_in_the_filter_form(bundled_co
         await pilot.press("enter")
         await pilot.pause()
         assert app.filters.source == "Insight News Media"
+
+
+async def test_a_citation_holds_only_what_the_file_says(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "feed.jsonl").write_text('{"text": "The ferry company cancelled all crossings to the island."}\n', "utf-8")
+    app = app_for(corpus, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "ferry crossings")
+        await pilot.press("ctrl+y")
+        cite = app.clipboard.splitlines()[-1]
+        # was "— The ferry company..., feed, unknown date (...)": a file name as the outlet, and no date
+        assert "feed," not in cite and "unknown date" not in cite and cite.endswith(f"({corpus / 'feed.jsonl'}:1)")

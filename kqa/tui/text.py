@@ -82,7 +82,10 @@ def citation(hit: Hit) -> str:
     """The passage with where it comes from (its web address, else its file), for the clipboard."""
     a = hit.article
     quote = " ".join(hit.text.split())
-    source = ", ".join(f for f in (a["title"], a["source"], hit.byline, hit.date_label) if f)
+    # only what the file says: a folder or file name standing in for the outlet, or "unknown date", is no citation
+    cited = (a.get("cited") or "").split()  # the source and author the file gives (first words)
+    given = a["source"] if a["source"] and a["source"].split()[0] in cited and a["source"] != a.get("author") else None
+    source = ", ".join(f for f in (a["title"], given, hit.byline, hit.date_label if a.get("date") else None) if f)
     return f"“{quote}”\n— {source} ({a.get('url') or hit.full_path})"  # the web address to cite, where known
 
 
