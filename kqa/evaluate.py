@@ -56,10 +56,16 @@ def load_questions(path: Path) -> list[Question]:
         if stdin:
             import sys
 
-            text = sys.stdin.buffer.read().decode("utf-8-sig")
+            data = sys.stdin.buffer.read()
         else:
-            text = path.read_text("utf-8-sig")  # a BOM from a Windows editor is not a bad line
+            data = path.read_bytes()
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its BOM (Notepad's "Unicode", PowerShell 5's >)
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")  # a BOM from a Windows editor is not a bad line
     except UnicodeDecodeError as exc:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise KqaError(f"{'stdin' if stdin else path}: not valid UTF-16 (it starts with a UTF-16 byte-order mark)") from None
         line = exc.object[: exc.start].count(b"\n") + 1
         bad = exc.object[exc.start : exc.start + 1].hex()
         raise KqaError(f"{'stdin' if stdin else path}:{line}: not UTF-8 (byte 0x{bad})") from None

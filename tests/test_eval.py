@@ -135,6 +135,10 @@ def test_eval_reads_questions_from_stdin_and_a_bom_file(bundled_copy: Path, tmp_
     saved = _eval(bundled_copy, tmp_path / "ix", bom, "--format", "json")
     assert saved.returncode == 0, saved.stderr
     assert json.loads(saved.stdout)["recall"]["@1"] == 1.0
+    wide = tmp_path / "utf16.jsonl"
+    wide.write_bytes((line + line).replace("\n", "\r\n").encode("utf-16"))  # Notepad's "Unicode": was "not UTF-8"
+    saved = _eval(bundled_copy, tmp_path / "ix", wide, "--format", "json")
+    assert saved.returncode == 0 and json.loads(saved.stdout)["questions"] == 2, saved.stderr
 
 
 def test_eval_takes_k_and_format_given_before_the_subcommand(bundled_copy: Path, tmp_path: Path) -> None:
