@@ -28,9 +28,8 @@ EMPTY = '""'  # the `case` pattern for "no subcommand yet"
 _LINES = "local IFS=$'\\n';"
 
 
-def _options(parser: argparse.ArgumentParser, refused: Sequence[str] = ()) -> list[argparse.Action]:
-    return [a for a in parser._actions  # noqa: SLF001 - argparse has no public walk
-            if a.option_strings and not set(a.option_strings) & set(refused)]
+def _options(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    return [a for a in parser._actions if a.option_strings]  # noqa: SLF001 - argparse has no public walk
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction | None:  # noqa: SLF001
@@ -49,10 +48,10 @@ def _takes_value(action: argparse.Action) -> bool:
     return action.nargs != 0
 
 
-def _value_cases(command: str, parser: argparse.ArgumentParser, refused: Sequence[str]) -> list[str]:
+def _value_cases(command: str, parser: argparse.ArgumentParser) -> list[str]:
     """`case` branches completing the value of each of `command`'s options."""
     cases = []
-    for action in _options(parser, refused):
+    for action in _options(parser):
         if not _takes_value(action):
             continue
         pattern = "|".join(f"{command}:{flag}" for flag in action.option_strings)
@@ -76,25 +75,23 @@ def _limits(parser: argparse.ArgumentParser, takers: Mapping[str, Sequence[str]]
             if action.dest in takers and set(commands) - set(takers[action.dest])]
 
 
-def bash_script(parser: argparse.ArgumentParser, refused: Mapping[str, Sequence[str]],
-                takers: Mapping[str, Sequence[str]]) -> str:
-    """`refused`: options a subcommand's parser takes but the command refuses
-    (they are not offered there); `takers`: root option dest -> subcommands
-    that take it when it is given before them (others are not offered)."""
+def bash_script(parser: argparse.ArgumentParser, takers: Mapping[str, Sequence[str]]) -> str:
+    """`takers`: root option dest -> the subcommands that take it when it is
+    given before them (others are not offered after it)."""
     commands = subcommands(parser)
 
-    def flags(name: str, p: argparse.ArgumentParser) -> list[str]:
-        return [f for a in _options(p, refused.get(name, ())) for f in a.option_strings]
+    def flags(p: argparse.ArgumentParser) -> list[str]:
+        return [f for a in _options(p) for f in a.option_strings]
 
     tables = [("", parser), *commands.items()]
     value_options = sorted({
         flag for _, p in tables for a in _options(p) if _takes_value(a) for flag in a.option_strings
     })
     option_cases = [
-        f"            {name or EMPTY}) words={shlex.quote(' '.join(sorted(flags(name, p))))} ;;"
+        f"            {name or EMPTY}) words={shlex.quote(' '.join(sorted(flags(p))))} ;;"
         for name, p in tables
     ]
-    value_cases = [line for name, p in tables for line in _value_cases(name, p, refused.get(name, ()))]
+    value_cases = [line for name, p in tables for line in _value_cases(name, p)]
     limit_cases = [f"            {'|'.join(flags)}) _kqa_keep {shlex.quote(' '.join(names))} ;;"
                    for flags, names in _limits(parser, takers)]
     names = " ".join(commands)
@@ -145,8 +142,7 @@ complete -F _kqa kqa
 """
 
 
-def fish_script(parser: argparse.ArgumentParser, refused: Mapping[str, Sequence[str]],
-                takers: Mapping[str, Sequence[str]]) -> str:
+def fish_script(parser: argparse.ArgumentParser, takers: Mapping[str, Sequence[str]]) -> str:
     """`complete` lines for fish; `__kqa_command` finds the subcommand as the
     bash function does (an option's value, `-q info`, is not one)."""
     commands = subcommands(parser)
@@ -198,7 +194,7 @@ def fish_script(parser: argparse.ArgumentParser, refused: Mapping[str, Sequence[
         lines.append(f"complete -c kqa -n {when} -a {name} -d {_fish_text(_help_of(parser, name))}")
     for name, p in [("", parser), *commands.items()]:
         when = f'__kqa_is "{name}"'
-        for action in _options(p, refused.get(name, ())):
+        for action in _options(p):
             if action.help == argparse.SUPPRESS:
                 continue
             flags = " ".join(f"-l {f[2:]}" if f.startswith("--") else f"-s {f[1:]}" for f in action.option_strings)
@@ -231,13 +227,11 @@ def _fish_text(text: str) -> str:
     return "'" + first.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def script(parser: argparse.ArgumentParser, shell: str, refused: Mapping[str, Sequence[str]] | None = None,
-           takers: Mapping[str, Sequence[str]] | None = None) -> str:
-    """The completion script for `shell` (one of SHELLS); `refused` and `takers`
-    as for `bash_script`."""
+def script(parser: argparse.ArgumentParser, shell: str, takers: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The completion script for `shell` (one of SHELLS); `takers` as for `bash_script`."""
     if shell == "fish":
-        return fish_script(parser, refused or {}, takers or {})
-    text = bash_script(parser, refused or {}, takers or {})
+        return fish_script(parser, takers or {})
+    text = bash_script(parser, takers or {})
     if shell == "zsh":
         return ZSH_PRELUDE + text
     return text
