@@ -14,27 +14,31 @@ SOURCE_MIN = 12  # cells a source keeps however narrow the screen (then the date
 SEPARATOR = " · "
 
 
-class ClampedTitle(Widget):
+class _Fitted(Widget):
+    """Text and the style to draw it in, fitted to the width when rendered."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._text = ""
+        self._style = ""
+
+    def set(self, text: str, style: str) -> None:
+        self._text = text
+        self._style = style
+        self.refresh(layout=True)
+
+
+class ClampedTitle(_Fitted):
     """A title wrapped to at most TITLE_LINES lines, the last ending in "…"
     when words were left out (a height cap alone cuts without a sign)."""
 
     DEFAULT_CSS = "ClampedTitle { height: auto; }"
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._title = ""
-        self._style = ""
-
-    def set(self, title: str, style: str) -> None:
-        self._title = title
-        self._style = style
-        self.refresh(layout=True)
-
     def render(self) -> Content:
         width = self.content_size.width
-        lines = [line.plain.rstrip() for line in Content(self._title).wrap(max(2, width))]
+        lines = [line.plain.rstrip() for line in Content(self._text).wrap(max(2, width))]
         if len(lines) <= TITLE_LINES:
-            return Content.styled(self._title, self._style)
+            return Content.styled(self._text, self._style)
         last = lines[TITLE_LINES - 1]
         while last and cell_len(last) > width - 1:  # room for the "…", at a word where one is
             last = last.rsplit(" ", 1)[0] if " " in last.strip() else last[:-1]
@@ -69,25 +73,15 @@ class FactsLine(Widget):
         return Content.styled(text, self._style)
 
 
-class PathLine(Widget):
+class PathLine(_Fitted):
     """A file path on one line, cut at its start ("…/sources/a.txt") when too
     long: the file name is what identifies the article; the corpus folder is
     in the question box's border already."""
 
     DEFAULT_CSS = "PathLine { height: 1; }"
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._path = ""
-        self._style = ""
-
-    def set(self, path: str, style: str) -> None:
-        self._path = path
-        self._style = style
-        self.refresh()
-
     def render(self) -> Content:
-        width, path = self.content_size.width, self._path
+        width, path = self.content_size.width, self._text
         if width > 1 and cell_len(path) > width:
             while path and cell_len(path) > width - 1:
                 path = path[1:]
