@@ -193,6 +193,7 @@ _GLOBAL_OPTIONS = {
 }  # --color is taken everywhere (`alias kqa='kqa --color never'`); it only changes text output
 _NO_RANKING = ("index", "info")  # they build or describe the index: nothing is ranked
 _NO_CORPUS = ("completion",)  # the script is the same whatever the corpus, index or ranking
+_SUB_FORMATS = {"eval": ("eval_format", ("text", "json", "jsonl")), "info": ("info_format", ("text", "json"))}
 
 
 def _takers(commands: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -203,7 +204,6 @@ def _takers(commands: Sequence[str]) -> dict[str, tuple[str, ...]]:
         takers[dest] = tuple(c for c in commands if c not in _NO_CORPUS)
     takers["ranking"] = tuple(c for c in commands if c not in _NO_RANKING + _NO_CORPUS)
     return takers
-_SUB_FORMATS = {"eval": ("eval_format", ("text", "json", "jsonl")), "info": ("info_format", ("text", "json"))}
 
 
 def _settle_options(args: argparse.Namespace) -> None:
