@@ -58,11 +58,12 @@ class Span:
     words: int
 
 
-def paragraphs(text: str, start: int = 0) -> Iterator[Span]:
-    """Non-empty blank-line-separated paragraphs of `text[start:]`, stripped."""
+def paragraphs(text: str, start: int = 0, stop: int | None = None) -> Iterator[Span]:
+    """Non-empty blank-line-separated paragraphs of `text[start:stop]`, stripped."""
+    stop = len(text) if stop is None else stop
     pos = start
-    for m in [*_BLANK_LINE.finditer(text, start), None]:
-        end = m.start() if m else len(text)
+    for m in [*_BLANK_LINE.finditer(text, start, stop), None]:
+        end = m.start() if m else stop
         chunk = text[pos:end]
         if chunk.strip():
             lead = len(chunk) - len(chunk.lstrip())
@@ -135,15 +136,9 @@ def punkt_splitter() -> SentenceSplitter:
 def _at_blank_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A "sentence" cut where a paragraph ends (a headline or a line without a
     full stop runs into the next paragraph in Punkt's view)."""
-    cuts = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(text, start, end)]
-    if not cuts:
+    if not _BLANK_LINE.search(text, start, end):
         return [(start, end)]
-    pieces = []
-    for lo, hi in zip([start] + [b for _, b in cuts], [a for a, _ in cuts] + [end]):
-        chunk = text[lo:hi]
-        if chunk.strip():
-            pieces.append((lo + len(chunk) - len(chunk.lstrip()), lo + len(chunk.rstrip())))
-    return pieces
+    return [(p.start, p.end) for p in paragraphs(text, start, end)]
 
 
 def _chunks(text: str, size: int | None = None) -> list[tuple[int, int]]:

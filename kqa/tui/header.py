@@ -15,17 +15,21 @@ SEPARATOR = " · "
 
 
 class _Fitted(Widget):
-    """Text and the style to draw it in, fitted to the width when rendered."""
+    """Text (in parts) and the style to draw it in, fitted to the width when rendered."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._text = ""
+        self._parts: tuple[str, ...] = ("",)
         self._style = ""
 
-    def set(self, text: str, style: str) -> None:
-        self._text = text
+    def set(self, *parts: str, style: str) -> None:
+        self._parts = parts
         self._style = style
         self.refresh(layout=True)
+
+    @property
+    def _text(self) -> str:
+        return self._parts[0]
 
 
 class ClampedTitle(_Fitted):
@@ -45,24 +49,15 @@ class ClampedTitle(_Fitted):
         return Content.styled("\n".join([*lines[: TITLE_LINES - 1], last.rstrip() + "…"]), self._style)
 
 
-class FactsLine(Widget):
-    """source · date · byline on one line: the source is shortened so the date
-    and byline show; on a very narrow screen the byline, last, is cut."""
+class FactsLine(_Fitted):
+    """source · date · byline on one line (`set(source, date, byline, style=)`):
+    the source is shortened so the date and byline show; on a very narrow
+    screen the byline, last, is cut."""
 
     DEFAULT_CSS = "FactsLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }"
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._facts: tuple[str, str, str] = ("", "", "")
-        self._style = ""
-
-    def set(self, source: str, date: str, byline: str, style: str) -> None:
-        self._facts = (source, date, byline)
-        self._style = style
-        self.refresh()
-
     def render(self) -> Content:
-        source, date, byline = self._facts
+        source, date, byline = (*self._parts, "", "")[:3]
         rest = "".join(SEPARATOR + part for part in (date, byline) if part)
         room = max(SOURCE_MIN, self.content_size.width - cell_len(rest))
         limit = room - 1  # shorten's limit leaves out the "…" it may add

@@ -141,8 +141,9 @@ class FilterScreen(ModalScreen[FilterChoice | None]):
             filters = Filters.parse(self._value("#f-source"), self._value("#f-since"), self._value("#f-until"))
             typed = self._value("#f-top") or str(self.top)
             top = int(typed) if typed.lstrip("+-").isdigit() else 0  # a lone "-" is an integer's start
-            if not 1 <= top <= max(MAX_TOP, self.top):  # what kqa -k started it with stays allowed
-                raise KqaError(f"results: choose between 1 and {max(MAX_TOP, self.top)}")
+            most = max(MAX_TOP, self.top)  # what kqa -k started it with stays allowed
+            if not 1 <= top <= most:
+                raise KqaError(f"results: choose between 1 and {most}")
         except KqaError as exc:
             message = str(exc).replace("--", "")
             error.update(message)

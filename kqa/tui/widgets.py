@@ -280,10 +280,10 @@ class Reader(Vertical):
         self.hit = hit
         a = hit.article
         date = hit.date_label + (" (inferred from the text)" if a.get("date_inferred") else "")
-        self.query_one(ClampedTitle).set(clean(a["title"] or a["id"]), "bold $kqa-title")
+        self.query_one(ClampedTitle).set(clean(a["title"] or a["id"]), style="bold $kqa-title")
         self.query_one(FactsLine).set(clean(a["source"] or "unknown source"), clean(date), clean(hit.byline or ""),
-                                      "$kqa-facts")
-        self.query_one(PathLine).set(clean(hit.full_path), "$kqa-muted")
+                                      style="$kqa-facts")
+        self.query_one(PathLine).set(clean(hit.full_path), style="$kqa-muted")
         url = self.query_one("#reader-url", Static)
         url.update(Content.styled(clean(a.get("url") or ""), "underline $kqa-muted"))
         url.display = bool(a.get("url"))
