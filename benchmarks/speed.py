@@ -58,7 +58,7 @@ TUI_RUNNER = r"""
 import asyncio, sys, time
 T0 = float(sys.argv[1])
 import kqa.tui.launch as launch
-from kqa.cli import build_parser
+from kqa.arguments import build_parser
 app = launch.app_from_args(build_parser().parse_args(["tui"]))
 async def main():
     async with app.run_test(size=(100, 30)) as pilot:

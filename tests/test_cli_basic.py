@@ -42,13 +42,13 @@ def test_options_before_a_subcommand_that_takes_none_are_refused(bundled_copy: P
 
 
 def test_tui_subcommand_takes_the_starting_options() -> None:
-    from kqa.cli import _settle_options, build_parser
+    from kqa.arguments import build_parser, settle_options
 
     args = build_parser().parse_args(["tui", "-k", "7", "--source", "bloomberg", "--since", "2023"])
-    _settle_options(args)
+    settle_options(args)
     assert (args.top, args.source, args.since, args.until) == (7, "bloomberg", "2023", None)
     before = build_parser().parse_args(["-k", "4", "--until", "2022", "tui"])
-    _settle_options(before)
+    settle_options(before)
     assert (before.top, before.until) == (4, "2022")
 
 

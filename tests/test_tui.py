@@ -465,7 +465,7 @@ async def test_app_from_unsettled_parser_options_ranks_by_default(bundled_copy: 
     """Options straight from the parser (`ranking` is None there) open the
     index with the default ranking instead of failing: benchmarks/speed.py builds
     the app this way, and timed an app whose index had failed to open."""
-    from kqa.cli import build_parser
+    from kqa.arguments import build_parser
     from kqa.tui.launch import app_from_args
 
     app = app_from_args(build_parser().parse_args(["--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "tui"]))
