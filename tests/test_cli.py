@@ -399,3 +399,22 @@ def test_a_filter_date_is_one_date_and_nothing_else(ask) -> None:
         assert r.returncode == 2 and r.stderr.startswith(f"kqa: error: {message}"), (value, r.stderr)
     for value in ("2023-09-21T14:03:00Z", "2023-09-21 14:03 +0200"):  # a time after the day is fine
         assert ask("-q", "Putin", "--since", value).returncode == 0, value
+
+
+def test_article_written_in_long_paragraphs_answers_with_the_whole_paragraph(tmp_path: Path) -> None:
+    """Eight paragraphs of ~110 words and one of ~190: the long one is the
+    author's answer unit, so it comes back whole, with the answer sentence in it."""
+    corpus = tmp_path / "essays"
+    corpus.mkdir()
+    filler = "The committee met again in the spring to review the annual figures of the region. "
+    paras = [f"Section {i} notes. " + filler * 7 for i in range(8)]
+    long = ("The glacier retreated by four hundred metres between 1990 and 2020, the survey found. "
+            + filler * 12).strip()
+    paras.insert(4, long)
+    (corpus / "glacier.txt").write_text("Glacier survey\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"),
+                "-q", "How far did the glacier retreat?", "-k", "1", "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    hit = json.loads(r.stdout)
+    assert hit["text"] == long
+    assert hit["answer"]["text"].startswith("The glacier retreated by four hundred metres")

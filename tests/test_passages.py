@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import statistics
 
 import pytest
 
 from conftest import BUNDLED
 from kqa.corpus import read_articles, scan
 from kqa.passages import (
+    LONG_FACTOR,
     MAX_WORDS,
+    MEDIAN_PARAGRAPHS,
     MIN_WORDS,
     Span,
     is_boilerplate,
@@ -52,9 +55,11 @@ def sentence(n: int, i: int = 0, end: str = ".") -> str:
 def test_bundled_passage_sizes(bundled_passages) -> None:
     for article, spans in bundled_passages:
         assert spans, article.id
+        sizes = [len(p.split()) for p in re.split(r"\n\s*\n", article.body) if len(p.split()) >= MIN_WORDS]
+        limit = max(MAX_WORDS, LONG_FACTOR * statistics.median(sizes)) if len(sizes) >= MEDIAN_PARAGRAPHS else MAX_WORDS
         for p in spans:
             assert p.words == len(article.body[p.start : p.end].split())
-            assert MIN_WORDS <= p.words <= MAX_WORDS, (article.id, p)
+            assert MIN_WORDS <= p.words <= limit, (article.id, p)
 
 
 def test_bundled_offsets_are_honest(bundled_passages) -> None:
@@ -247,6 +252,39 @@ def test_long_paragraph_cut_at_sentence_ends() -> None:
         assert not chunk.endswith(("Mr.", "Gen."))
     assert text[inner[0].start :].startswith(para[:20])
     assert text[: inner[-1].end].endswith(para[-20:])
+
+
+def essay(long_words: int, others: int, other_words: int = 110) -> tuple[str, str]:
+    """An article of `others` paragraphs of `other_words` words plus one of
+    `long_words` words (sentences of 10 words) in the middle."""
+    def para(n: int, tag: int) -> str:
+        return " ".join(sentence(10, tag * 100 + k) for k in range(n // 10))
+    paras = [para(other_words, i) for i in range(others)]
+    long = para(long_words, 99)
+    paras.insert(others // 2, long)
+    return "\n\n".join(paras), long
+
+
+def test_article_in_long_paragraphs_keeps_them_whole() -> None:
+    text, long = essay(200, MEDIAN_PARAGRAPHS)  # 200 words: over MAX_WORDS, under 2x the median of 110
+    spans = split_passages(text)
+    assert len(spans) == MEDIAN_PARAGRAPHS + 1
+    assert long in texts(text, spans)
+
+
+def test_paragraph_far_over_its_articles_median_is_cut() -> None:
+    text, long = essay(300, MEDIAN_PARAGRAPHS)  # over 2x the median of 110
+    spans = split_passages(text)
+    inner = [p for p in spans if text.index(long) <= p.start < text.index(long) + len(long)]
+    assert len(inner) == 4 and sum(p.words for p in inner) == 300
+    assert all(p.words <= MAX_WORDS for p in inner)
+
+
+def test_short_article_cuts_at_the_fixed_limit() -> None:
+    text, long = essay(200, MEDIAN_PARAGRAPHS - 2)  # too few paragraphs to take a median of
+    spans = split_passages(text)
+    assert long not in texts(text, spans)
+    assert all(p.words <= MAX_WORDS for p in spans)
 
 
 def test_long_paragraph_uses_given_splitter() -> None:
