@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_tui_helpers import app_for, ask, screen_text, settle
 
 from kqa.tui.widgets import ArticleScroll, Reader, ResultList
@@ -108,6 +109,28 @@ async def test_a_markdown_or_json_lines_headline_is_not_shown_twice(tmp_path: Pa
             shown = "\n".join(line[reader.x :] for line in screen_text(app).splitlines()[reader.y : reader.bottom])
             assert shown.count(hit.article["title"]) == 1, shown  # in the header only
             await pilot.press("escape")
+
+
+@pytest.mark.parametrize("text", [
+    "---\ntitle: Peace talks resume\n---\n\nPeace talks resume\n\n",  # a blank line after the front matter
+    "---\ntitle: Peace talks resume\n---\nPEACE TALKS RESUME\n\n",  # another case
+    "---\ntitle: Peace talks’ resume\n---\nPeace talks' resume\n\n",  # another apostrophe
+    "## Peace talks resume ##\n\n",  # closing Markdown marks
+])
+async def test_a_headline_the_indexer_recognises_is_not_shown_again(tmp_path: Path, text: str) -> None:
+    """The reader starts the article where the indexer found the headline's end."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(text + "The quorum of ministers met in Yerevan to discuss the border and agreed "
+                                 "to meet again within a month to continue work on the accord.\n", "utf-8")
+    app = app_for(corpus, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "quorum")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.query_one(Reader).hit is not None
+        before = str(app.query_one("#reader-before").render())
+        assert "peace talks" not in before.lower(), before
 
 
 async def test_a_long_headline_or_source_leaves_the_facts_to_cite_on_screen(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ All article text goes through kqa.tui.text (Content, never markup).
 
 from __future__ import annotations
 
-import re
 
 from textual import events
 from textual.binding import Binding
@@ -137,13 +136,6 @@ def passage_key(hit: Hit) -> tuple[str, str]:
     """The same passage across index refreshes: ids are renumbered and an edit
     above it in the file moves its offsets, but its file and text stay."""
     return hit.path, hit.text
-
-
-def headline_end(body: str, title: str) -> int:
-    """Where the body's first line ends if it repeats the title (with or
-    without the Markdown `# ` the indexer drops from titles), else 0."""
-    first = body.split("\n", 1)[0]
-    return len(first) if title.split() and re.sub(r"^#{1,6}\s+", "", first).split() == title.split() else 0
 
 
 class RefinesQuestion:
@@ -291,7 +283,7 @@ class Reader(Vertical):
             (clean(a["title"] or a["id"]), "bold $kqa-title"),
             (clean(f" · {a['source'] or 'unknown source'} · {hit.date_label}"), "$kqa-facts"),
         ))
-        skip = headline_end(body, a["title"] or "")  # the headline is in the header already
+        skip = min(a.get("content_start") or 0, len(body))  # the indexer's end of a headline repeating the title
         self._from = hit.start
         if hit.start < skip and body[skip : hit.end].strip():  # the passage starts with the headline (JSON Lines)
             self._from = hit.end - len(body[skip : hit.end].lstrip())
