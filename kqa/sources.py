@@ -98,9 +98,13 @@ def scan(root: Path, exclude: Path | None = None,
         reldir = os.path.relpath(dirpath, root)
         prefix = "" if reldir == "." else reldir.replace(os.sep, "/") + "/"
         for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+            if name.startswith("."):
                 continue
             path = os.path.join(dirpath, name)
+            if not name.lower().endswith(SUFFIXES):
+                if os.path.islink(path) and not os.path.exists(path):  # e.g. a link to a folder on a drive not mounted
+                    report(prefix + name, "broken link")
+                continue
             rel = prefix + name
             if not rel.isascii() and printable(rel) != rel:
                 report(printable(rel), "file name is not UTF-8 (rename the file to index it)")

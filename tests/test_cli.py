@@ -418,3 +418,20 @@ def test_article_written_in_long_paragraphs_answers_with_the_whole_paragraph(tmp
     hit = json.loads(r.stdout)
     assert hit["text"] == long
     assert hit["answer"]["text"].startswith("The glacier retreated by four hundred metres")
+
+
+def test_a_linked_folder_whose_target_is_gone_is_reported(tmp_path: Path) -> None:
+    """An unmounted drive or a moved sync folder: its articles leave the index,
+    and the user is told why rather than that the words are not in the corpus."""
+    corpus, usb = tmp_path / "corpus", tmp_path / "usb"
+    corpus.mkdir(), usb.mkdir()
+    (usb / "a.txt").write_text("The tapir board approved the harbour budget on Monday after a debate.\n", "utf-8")
+    (corpus / "b.txt").write_text("The heron board met on Monday to discuss the harbour budget.\n", "utf-8")
+    (corpus / "usb").symlink_to(usb)
+    ix = ("--corpus", str(corpus), "--index", str(tmp_path / "ix"))
+    assert run_kqa(*ix, "-q", "tapir").returncode == 0
+    usb.rename(tmp_path / "usb.unmounted")
+    r = run_kqa(*ix, "-q", "tapir")
+    assert r.returncode == 1 and "usb: broken link" in r.stderr
+    info = run_kqa(*ix, "info")
+    assert "skipped    usb: broken link" in info.stdout
