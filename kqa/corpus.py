@@ -19,6 +19,7 @@ from kqa.analysis import fold
 from kqa.dates import date_problem, infer_date, normalize_date
 from kqa.stopwords import STOPWORDS
 from kqa.frontmatter import FrontMatterError, as_text, split_front_matter
+from kqa.passages import is_boilerplate
 from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, scan
 
 __all__ = ["Article", "CorpusFileError", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
@@ -110,6 +111,7 @@ def _looks_like_headline(line: str, rest: str) -> bool:
     words = line.split()
     return (
         0 < len(words) <= 25
+        and any(c.isalnum() for c in line)  # not a Markdown rule (`---`, `***`)
         and not _ADDRESS.match(line)
         and not _is_byline(line)
         and len(line) <= 200
@@ -124,9 +126,14 @@ def _headline(body: str, given: str | None, fallback: str) -> tuple[str, int]:
     so a passage never opens with the headline run into the first sentence."""
     leading = len(body) - len(body.lstrip())
     first, _, rest = body.lstrip().partition("\n")
+    chrome = 0
+    while rest.strip() and is_boilerplate(first):  # a web page's "Skip to main content" above its headline
+        leading += len(first) + 1 + len(rest) - len(rest.lstrip())
+        chrome = leading
+        first, _, rest = rest.lstrip().partition("\n")
     headline = _MD_HEADING.sub("", first).strip() if _looks_like_headline(first, rest) else None
     title = given or headline or fallback
-    return title, (leading + len(first) if headline and fold(headline) == fold(title) else 0)
+    return title, (leading + len(first) if headline and fold(headline) == fold(title) else chrome)
 
 
 def _title_from_name(relpath: str) -> str:

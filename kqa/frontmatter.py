@@ -29,8 +29,11 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     if fence not in ("---", "+++"):
         return {}, text
     lines = text.split("\n")
+    if fence == "---" and len(lines) > 1 and not lines[1].strip():
+        return {}, text  # a Markdown rule, as Pandoc reads it: front matter opens on a line of its own
+    closers = ("---", "...") if fence == "---" else (fence,)  # YAML's document end closes it too (Pandoc)
     for i, line in enumerate(lines[1:MAX_LINES], start=1):
-        if line.strip() == fence:
+        if line.strip() in closers:
             break
     else:
         raise FrontMatterError(f"malformed front matter (no closing '{fence}')")

@@ -23,7 +23,8 @@ PUNKT_CHUNK = 100_000  # characters per Punkt call (see _chunks)
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 # "Related articles" and kin: dropped, and the short list lines after them too
-_LIST_HEADING = r"^(related|recommended|more|popular|read more|see also)( articles| stories| posts| news)?\s*:?$"
+_LIST_HEADING = (r"^((related|recommended|more|popular|read more|see also)( articles| stories| posts| news| topics)?"
+                 r"|more on this (story|topic))\s*:?$")
 _BOILERPLATE = [
     re.compile(p, re.I)
     for p in (
@@ -32,7 +33,13 @@ _BOILERPLATE = [
         r"^comments? (are|is) closed\b",
         r"\bsubscribe\b.*\b(newsletter|updates|inbox|channel)\b",
         r"^sign up\b.*\bnewsletter\b",
-        r"^(share|share this( article| story)?|tweet|print|email)\W*$",
+        r"^(share|save|share this( article| story)?|tweet|print|email)\W*$",
+        # a page's navigation and furniture, as "select all, copy" from a browser gives it
+        r"^(skip to (the )?(main )?(content|navigation)|accessibility links|listen to this article|sign in|log in"
+        r"|menu|search|home|close|cookie (settings|policy|preferences))$",
+        r"^image (source|caption)s?, ",
+        r"^([-*_=]\s*){3,}$",  # a Markdown rule
+        r"^(read more|see also|related|more)\s*:\s",
         _LIST_HEADING,
         r"^scroll to top$",
         r"^read (all|more) articles by\b",

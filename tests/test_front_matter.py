@@ -253,3 +253,33 @@ def test_yaml_nulls_comments_and_flow_mappings_over_lines(tmp_path: Path) -> Non
     assert (out["unclosed.md"]["source"], out["unclosed.md"]["date"]) == ("{name: Wire", "2023-01-05")
     e = out["escaped.md"]
     assert (e["title"], e["source"], e["author"]) == ("Don't miss the #1 pick", 'He said "no" to #1', "it's #1, B")
+
+
+def test_a_markdown_rule_on_the_first_line_is_not_front_matter_and_dots_close_it(tmp_path: Path) -> None:
+    """As Pandoc reads them: `---` then a blank line is a rule; YAML's `...` ends a block."""
+    out, err = hits(tmp_path, {"rule.md": "---\n\n" + BODY,
+                               "dots.md": "---\ntitle: Closed with dots\ndate: 2023-09-21\n...\n" + BODY})
+    assert "skipped /" not in err
+    assert out["rule.md"]["title"] == "Rule" and out["rule.md"]["text"] == BODY.strip()
+    assert out["dots.md"]["title"] == "Closed with dots" and out["dots.md"]["date"] == "2023-09-21"
+    assert out["dots.md"]["text"] == BODY.strip()
+
+
+def test_a_page_copied_from_a_browser_is_cited_by_its_headline_not_its_navigation(tmp_path: Path) -> None:
+    page = "\n\n".join([
+        "Skip to main content", "Accessibility links", "Port talks on the Lachin corridor resume",
+        "Share\nSave", "Image source, Getty Images\nImage caption, Leaders met in Moscow on Friday",
+        BODY.strip(), "Read more: Why the corridor matters",
+        "\"We have no choice,\" the trilateral group said of the corridor in a statement on Friday.",
+        "Related Topics\nArmenia\nAzerbaijan", "More on this story", "Cookie settings",
+    ]) + "\n"
+    out, _ = hits(tmp_path, {"page.txt": page})
+    hit = out["page.txt"]
+    assert hit["title"] == "Port talks on the Lachin corridor resume"
+    r = run_kqa("--corpus", str(tmp_path / "articles"), "--index", str(tmp_path / "ix"), "-q",
+                "trilateral corridor Getty Moscow Friday", "-k", "10", "--format", "jsonl")
+    texts = "\n".join(json.loads(line)["text"] for line in r.stdout.splitlines())
+    for chrome in ("Skip to", "Accessibility", "Save", "Image source", "Read more", "Related Topics",
+                   "Azerbaijan", "More on this story", "Cookie"):
+        assert chrome not in texts, chrome
+    assert "We have no choice" in texts and BODY.strip() in texts
