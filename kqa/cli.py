@@ -344,7 +344,7 @@ def _age(seconds: float) -> str:
 
 
 def _cmd_tui(args: argparse.Namespace) -> ExitCode:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if sys.stdin is None or not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise KqaError("no terminal for the interactive app; ask with: kqa -q \"QUESTION\"")
     from kqa.tui.launch import run  # imports Textual (~0.12 s): only for the app
 

@@ -86,7 +86,10 @@ def read_articles(src: SourceFile, problems: list[str] | None = None) -> list[Ar
     """Articles in one file; bad records in a `.jsonl` are noted in `problems`."""
     text = read_text(src.path)
     # a date written after the file was saved is a deadline, not the news (+1 day: time zones)
-    not_after = dt.date.fromtimestamp(src.mtime_ns / 1e9) + dt.timedelta(days=1)
+    try:
+        not_after = dt.date.fromtimestamp(src.mtime_ns / 1e9) + dt.timedelta(days=1)
+    except (ValueError, OverflowError, OSError):  # a time past 9999 (tmpfs, XFS, btrfs keep one): no bound
+        not_after = dt.date.max
     if src.relpath.lower().endswith(JSONL_SUFFIXES):
         return _jsonl_articles(src.relpath, text, problems if problems is not None else [], not_after)
     return [_text_article(src.relpath, text, not_after)]

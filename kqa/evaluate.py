@@ -56,6 +56,8 @@ def load_questions(path: Path) -> list[Question]:
         if stdin:
             import sys
 
+            if sys.stdin is None:
+                raise KqaError("eval -: stdin is closed")
             data = sys.stdin.buffer.read()
         else:
             data = path.read_bytes()

@@ -185,3 +185,13 @@ def test_jsonl_text_reads_like_a_text_file(tmp_path: Path) -> None:
     hit = json.loads(run_kqa(*args, "-q", "Windows quokka").stdout)
     assert hit["title"] == "Windows" and "\r" not in hit["text"]  # the title kept a carriage return
     assert hit["answer"]["text"] == "Windows\nline quokka"  # a sentence ends where its paragraph does
+
+
+@pytest.mark.parametrize("args", [[], ["tui"], ["eval", "-"]])
+def test_closed_stdin_is_a_one_line_error(args: list[str], tmp_path: Path) -> None:
+    """`kqa <&-` (a cron job, a service): the documented error, not an unexpected one."""
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    r = subprocess.run([*kqa_cmd(), *args], stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env,
+                       preexec_fn=lambda: os.close(0), timeout=60)
+    assert r.returncode == 2
+    assert len(r.stderr.splitlines()) == 1 and "unexpected" not in r.stderr, r.stderr

@@ -248,3 +248,21 @@ def test_corpus_folder_whose_path_is_not_utf8_is_refused(tmp_path: Path) -> None
     r = run_kqa("--corpus", os.fsdecode(folder), "--index", str(tmp_path / "ix"), "-q", "quokka")
     assert r.returncode == 2 and "the corpus folder's path is not UTF-8" in r.stderr
     assert len(r.stderr.splitlines()) == 1
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="needs a tmpfs (it keeps times past 9999)")
+def test_a_file_modified_after_year_9999_is_indexed(tmp_path: Path) -> None:
+    corpus = Path("/dev/shm") / f"kqa-test-{os.getpid()}"
+    corpus.mkdir(exist_ok=True)
+    try:
+        (corpus / "a.txt").write_text("Zebra news\n\nThe zebra crossed the river near the town at dawn.\n", "utf-8")
+        (corpus / "b.txt").write_text("Okapi news\n\nThe okapi was seen in the forest by rangers.\n", "utf-8")
+        for name, seconds in (("a.txt", 253402300800), ("b.txt", 253402257600)):  # 10000-01-01, 9999-12-31 12:00
+            os.utime(corpus / name, ns=(0, seconds * 10**9))
+        r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "zebra okapi", "--format", "jsonl")
+        assert r.returncode == 0 and "skipped /" not in r.stderr, r.stderr
+        assert len(r.stdout.splitlines()) == 2
+    finally:
+        for p in corpus.iterdir():
+            p.unlink()
+        corpus.rmdir()

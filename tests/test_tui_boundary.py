@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 RUNNER = """
@@ -35,9 +37,10 @@ def test_core_modules_do_not_import_textual() -> None:
     assert offenders == []
 
 
-def test_tui_package_root_imports_nothing_heavy() -> None:
+@pytest.mark.parametrize("module", ["kqa.tui", "kqa.tui.history", "kqa.tui.settings"])
+def test_tui_package_root_and_plain_file_modules_import_no_textual(module: str) -> None:
     r = subprocess.run(
-        [sys.executable, "-c", "import sys, kqa.tui; print('textual' in sys.modules)"],
+        [sys.executable, "-c", f"import sys, {module}; print('textual' in sys.modules)"],
         capture_output=True, text=True, timeout=60,
     )
     assert r.stdout.strip() == "False", r.stderr

@@ -71,3 +71,22 @@ def test_history_file_is_deduplicated_and_capped(tmp_path: Path) -> None:
     assert History(path, limit=3).items == ["a", "c", "d"]
     assert history.older("draft") == "d" and history.older("") == "c"
     assert history.newer() == "d" and history.newer() == "draft"
+
+
+def test_history_keeps_the_questions_of_two_open_windows(tmp_path: Path) -> None:
+    path = tmp_path / "history.txt"
+    path.write_text("".join(f"old {i}\n" for i in range(500)), "utf-8")
+    a, b = History(path), History(path)  # two kqa windows, the history full
+    b.add("asked in window B")
+    a.add("asked in window A")
+    assert History(path).items[-2:] == ["asked in window B", "asked in window A"]
+    for i in range(600):  # past the point where the file is compacted
+        a.add(f"more {i}")
+    kept = History(path).items
+    assert kept[-1] == "more 599" and len(kept) == 500
+    lines = path.read_text("utf-8").splitlines()
+    assert len(lines) <= 1000  # compacted from the file, not rewritten on every question
+    b.add("asked in window B later")
+    assert History(path).items[-1] == "asked in window B later"
+    assert not list(tmp_path.glob(".history.txt.*"))  # no temporary file left
+

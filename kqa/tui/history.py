@@ -1,14 +1,21 @@
 """Questions asked before, kept between runs (one per line, oldest first).
 
 No Textual here: a plain file in the user data dir, appended as questions are
-asked so a crash loses nothing, compacted when it grows past `limit`.
+asked so a crash loses nothing (and two open windows both keep theirs),
+compacted now and then from the file itself, swapped in whole.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
-from kqa.tui.text import clean
+from kqa.safetext import clean
+
+
+def _one_line(question: str) -> str:
+    return " ".join(clean(question).split())
 
 
 class History:
@@ -18,6 +25,7 @@ class History:
         self.path = path
         self.limit = limit
         self.problem: str | None = None  # why the file could not be read (then it is left alone)
+        self._lines = 0  # lines in the file: compacted when twice the limit
         self.items: list[str] = self._read()
         self._cursor: int | None = None  # None: editing a fresh question
         self._draft = ""
@@ -33,13 +41,18 @@ class History:
             self.problem = f"cannot read the question history: {exc.strerror or exc} ({self.path})"
             self.path = None  # nor rewritten: asked questions are kept for this session only
             return []
+        self._lines = len(lines)
+        return self._latest(lines)
+
+    def _latest(self, lines: list[str]) -> list[str]:
+        """The last `limit` distinct questions, each where it was last asked."""
         latest_first = dict.fromkeys(line for line in reversed(lines) if line.strip())
         return list(reversed(latest_first))[-self.limit :]
 
     def add(self, question: str) -> None:
         """Remember a question (moved to the end if asked before); OSError
         propagates so the caller can say the history cannot be saved."""
-        question = " ".join(clean(question).split())
+        question = _one_line(question)
         self._cursor = None
         if not question:
             return
@@ -50,13 +63,29 @@ class History:
         self.items.append(question)
         if self.path is None:
             return
+        self.items = self.items[-self.limit :]
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if len(self.items) > self.limit or not self.path.exists():
-            self.items = self.items[-self.limit :]
-            self.path.write_text("".join(f"{q}\n" for q in self.items), "utf-8")
-        else:
-            with self.path.open("a", encoding="utf-8") as fh:
-                fh.write(f"{question}\n")
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(f"{question}\n")
+        self._lines += 1
+        if self._lines > 2 * self.limit:
+            self._compact()
+
+    def _compact(self) -> None:
+        """Rewrite the file as its last `limit` questions, read from the file
+        (another window's questions are in it), into a temporary file swapped
+        in: a kill mid-write leaves the old file."""
+        assert self.path is not None
+        kept = self._latest(self.path.read_text("utf-8", errors="replace").splitlines())
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write("".join(f"{q}\n" for q in kept))
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._lines = len(kept)
 
     def older(self, current: str) -> str | None:
         """The question before the one shown (None at the oldest); a walk
@@ -66,7 +95,7 @@ class History:
         if self._cursor is None:
             self._draft = current
             self._cursor = len(self.items)
-            if len(self.items) > 1 and self.items[-1] == " ".join(clean(current).split()):
+            if len(self.items) > 1 and self.items[-1] == _one_line(current):
                 self._cursor -= 1
         if self._cursor == 0:
             return None
