@@ -152,27 +152,40 @@ def _checked(year: int, month: int | None, day: int | None) -> str | None:
     return "-".join([f"{year:04d}", *(f"{v:02d}" for v in (month, day) if v is not None)])
 
 
-def infer_date(text: str, not_after: dt.date | None = None) -> str | None:
-    """Month of the latest full date written in the text (`~` shown by callers).
+HEAD_LINES = 12  # a page's date line sits under its headline and byline
+DATE_LINE_WORDS = 12  # "Published 3 March 2023, 10:00 GMT", "By Jane Doe | Mar. 3, 2023"
+_DATELINE = re.compile(r"([A-Z][A-Za-z .'-]{1,40},\s*)?")  # "MOSCOW, " before a wire story's date
+_BORN = re.compile(r"\b(born|birth)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s*$")  # "It opened on 3 March 2003." is the story, not a date line
 
-    Only dates with day, month and year count; an article is published on or
-    after the latest event it dates, so this is a lower bound, kept to the month.
-    Dates after `not_after` (the file's save date; default today) are
-    deadlines ("expires on 31 December 2045"), not events.
+
+def infer_date(text: str, not_after: dt.date | None = None) -> str | None:
+    """The day of a date line near the top of the text (`~` shown by callers).
+
+    Web pages and wires print the date on a short line under the headline, not
+    a sentence ("Published 3 March 2023", "By Jane Doe | Mar 3, 2023"), or open the story
+    with it ("MOSCOW, March 3, 2023 (Reuters) -"). A date inside the story is
+    an event it reports (a birth, an anniversary, 11 September 2001), not when
+    it was written: an article with only those has no inferred date. Dates
+    after `not_after` (the file's save date; default today) are deadlines.
     """
-    found: list[dt.date] = []
-    for pattern in _TEXT_DATES:
-        for m in pattern.finditer(text):
-            try:
-                found.append(dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"])))
-            except ValueError:
-                continue
     last = not_after or dt.date.today()
-    found = [d for d in found if d <= last]
-    if not found:
-        return None
-    latest = max(found)
-    return f"{latest.year:04d}-{latest.month:02d}"
+    found: list[dt.date] = []
+    lines = [line for line in text.split("\n", 4 * HEAD_LINES)[: 4 * HEAD_LINES] if line.strip()][:HEAD_LINES]
+    for line in lines:
+        short = len(line.split()) <= DATE_LINE_WORDS and not _SENTENCE_END.search(line)
+        for pattern in _TEXT_DATES:
+            for m in pattern.finditer(line):
+                before = line[: m.start()]
+                if not (short or _DATELINE.fullmatch(before)) or _BORN.search(before):
+                    continue
+                try:
+                    day = dt.date(int(m["year"]), MONTHS[m["month"].lower()], int(m["day"]))
+                except ValueError:
+                    continue
+                if day <= last:
+                    found.append(day)
+    return max(found).isoformat() if found else None
 
 
 def date_span(value: str) -> tuple[str, str]:

@@ -115,13 +115,14 @@ def test_eval_reads_records_holding_unicode_line_separators(ask, tmp_path: Path)
 def test_eval_jsonl_top_says_when_a_date_is_inferred(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("Quokka news\n\nThe quokka festival took place on 3 March 2022 in Perth.\n", "utf-8")
+    (corpus / "a.txt").write_text("Quokka news\n\nPublished 4 March 2022\n\nThe quokka festival took place on "
+                                  "3 March 2022 in Perth.\n", "utf-8")
     os.utime(corpus / "a.txt", (1_700_000_000, 1_700_000_000))
     r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "eval", "-", "--format", "jsonl",
                 input='{"q": "When was the quokka festival?", "answers": ["3 March 2022"]}\n')
     assert r.returncode == 0, r.stderr
     top = json.loads(r.stdout)["top"]
-    assert (top["date"], top["date_inferred"]) == ("2022-03", True)
+    assert (top["date"], top["date_inferred"]) == ("2022-03-04", True)
 
 
 def test_source_filter_ignores_runs_of_spaces(ask) -> None:
@@ -195,3 +196,22 @@ def test_closed_stdin_is_a_one_line_error(args: list[str], tmp_path: Path) -> No
                        preexec_fn=lambda: os.close(0), timeout=60)
     assert r.returncode == 2
     assert len(r.stderr.splitlines()) == 1 and "unexpected" not in r.stderr, r.stderr
+
+
+def test_a_date_in_the_story_is_not_taken_for_the_articles_date(tmp_path: Path) -> None:
+    """A profile's birth date or an anniversary is not when the article was
+    written; a date line under the headline is."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "profile.txt").write_text(
+        "Profile: Gordon Brown\n\nGordon Brown was born in Glasgow on 20 February 1951, the son of a minister. "
+        "The chancellor entered parliament in 1983.\n", "utf-8")
+    (corpus / "clipped.txt").write_text(
+        "Brown sets out budget\n\nBy Jane Doe | March 16, 2005\n\nThe chancellor Gordon Brown set out his budget.\n",
+        "utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "Gordon Brown chancellor",
+                "--format", "jsonl")
+    dates = {Path(h["path"]).name: (h["date"], h["date_inferred"]) for h in map(json.loads, r.stdout.splitlines())}
+    assert dates == {"profile.txt": (None, False), "clipped.txt": ("2005-03-16", True)}
+    text = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "Gordon Brown chancellor")
+    assert "unknown date" in text.stdout and "~2005-03-16" in text.stdout

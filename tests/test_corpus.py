@@ -320,8 +320,8 @@ def test_front_matter_date_month_only_is_kept_partial(tmp_path: Path) -> None:
 
 
 def test_empty_front_matter_date_falls_back_to_inference(tmp_path: Path) -> None:
-    a = load_one(tmp_path, "x.txt", "---\ndate:\n---\nOn January 12, 2021 they met. " + BODY)
-    assert a.date == "2021-01" and a.date_inferred is True
+    a = load_one(tmp_path, "x.txt", "---\ndate:\n---\nJanuary 12, 2021\n\nThey met. " + BODY)
+    assert a.date == "2021-01-12" and a.date_inferred is True
 
 
 def test_front_matter_opening_delimiter_tolerates_trailing_space(tmp_path: Path) -> None:
@@ -332,9 +332,11 @@ def test_front_matter_opening_delimiter_tolerates_trailing_space(tmp_path: Path)
 # --- dates inferred from text --------------------------------------------------------------
 
 def test_date_inferred_from_text_is_marked_inferred(tmp_path: Path) -> None:
-    a = load_one(tmp_path, "x.txt", "Leaders met in Moscow on January 12, 2021 to sign a deal.\n")
-    assert a.date == "2021-01"
+    a = load_one(tmp_path, "x.txt", "Moscow deal\n\nBy Jane Doe, January 12, 2021\n\nLeaders met in Moscow to sign a deal.\n")
+    assert a.date == "2021-01-12"
     assert a.date_inferred is True
+    story = load_one(tmp_path, "y.txt", "Moscow deal\n\nLeaders met in Moscow on January 12, 2021 to sign a deal.\n")
+    assert story.date is None  # a date in the story is an event it reports
 
 
 def test_no_date_when_nothing_datable(tmp_path: Path) -> None:
@@ -492,7 +494,7 @@ def test_jsonl_records_with_metadata_and_defaults(tmp_path: Path) -> None:
     text = jsonl(
         {"id": "a1", "title": "First", "text": BODY, "source": "Agency", "date": "2023-11-21",
          "url": "https://example.com/1", "author": "Jane"},
-        {"text": "Untitled first line\nmore text on January 12, 2021.", "author": "Igor"},
+        {"text": "Untitled first line\nJanuary 12, 2021\nmore text.", "author": "Igor"},
         {"id": 7, "text": "Numbers as ids. " + BODY, "date": 2020},
     )
     a, b, c = load(tmp_path, "feed/news.jsonl", text)
@@ -500,7 +502,7 @@ def test_jsonl_records_with_metadata_and_defaults(tmp_path: Path) -> None:
         "a1", "First", "Agency", "Jane", "2023-11-21", False, "https://example.com/1", 1)
     assert a.body == BODY and a.relpath == "feed/news.jsonl"
     assert (b.id, b.title, b.source, b.date, b.date_inferred, b.line) == (
-        "feed/news:2", "Untitled first line", "Igor", "2021-01", True, 2)
+        "feed/news:2", "Untitled first line", "Igor", "2021-01-12", True, 2)
     assert (c.id, c.source, c.date, c.date_inferred) == ("7", "feed", "2020", False)
 
 

@@ -69,17 +69,16 @@ def test_normalize_date_accepts_leap_day_only_in_leap_years() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("On January 12, 2021, Putin hosted the leaders.", "2021-01"),
-        ("On Jan. 12 2021 the talks began.", "2021-01"),
-        ("The deal was signed on 10 November 2020 in Moscow.", "2020-11"),
-        ("It ended on the 9th of nothing; on 3rd March 2019 it began.", "2019-03"),
-        ("Putin spoke on Sept. 12, 2023 in Vladivostok.", "2023-09"),
-        # the latest full date wins (a lower bound for publication)
-        ("Talks on 5 June 2020 followed the March 3, 2019 summit; "
-         "December 1, 2018 was earlier.", "2020-06"),
+        ("Talks resume\n\nPublished 12 January 2021\n\nPutin hosted the leaders.", "2021-01-12"),
+        ("Talks resume\nBy Jane Doe | Jan. 12 2021\n\nThe talks began.", "2021-01-12"),
+        ("Updated: 3rd March 2019, 10:00 GMT\n\nIt began.", "2019-03-03"),
+        ("MOSCOW, Sept. 12, 2023 (Reuters) - Putin spoke in Vladivostok on Tuesday about the far east "
+         "and the trade routes that run through it to Asia.", "2023-09-12"),
+        # published, then updated: the later
+        ("Published 5 June 2020\nUpdated 7 June 2020\n\nText.", "2020-06-07"),
     ],
 )
-def test_infer_date_gives_month_of_latest_full_date(text: str, expected: str) -> None:
+def test_infer_date_reads_a_date_line_near_the_top(text: str, expected: str) -> None:
     assert infer_date(text) == expected
 
 
@@ -88,12 +87,18 @@ def test_infer_date_gives_month_of_latest_full_date(text: str, expected: str) ->
     [
         "",
         "No dates here at all.",
-        "In November 2020 the war ended.",  # month + year only: not a full date
+        "Published November 2020\n\nThe war ended.",  # month + year only: not a full date
         "Since 2009 Armenia has taken part.",
-        "On January 11, the leaders met.",  # no year
+        "Published January 11\n\nThe leaders met.",  # no year
         "The vote was 12, 2021 seats.",
         "February 30, 2021 never happened.",  # invalid day is ignored
         "In May 5 2021000 units were sold.",  # year must end at a word boundary
+        # dates inside the story are events it reports, not when it was written
+        "Profile: Gordon Brown\n\nGordon Brown was born in Glasgow on 20 February 1951, the son of a minister.",
+        "Born 20 February 1951",
+        "Mobile phones at 20\n\nBritain's first mobile phone call was made across the Vodafone network on "
+        "1 January 1985 by veteran comedian Ernie Wise.",
+        "Talks\n\n" + "A paragraph of the story.\n\n" * 12 + "Published 3 March 2023",  # not near the top
     ],
 )
 def test_infer_date_returns_none_when_nothing_datable(text: str) -> None:
@@ -127,9 +132,8 @@ def test_display_date_marks_inferred_and_unknown() -> None:
 
 
 def test_infer_date_ignores_dates_after_today_or_the_given_day() -> None:
-    text = "They met on 3 March 2021. The lease will expire on 31 December 2045."
-    assert infer_date(text) == "2021-03"
-    assert infer_date("Signed on 9 November 2020, renewed on 2 May 2021.", dt.date(2021, 1, 1)) == "2020-11"
+    assert infer_date("Published 3 March 2021\nOffer ends 31 December 2045\n\nText.") == "2021-03-03"
+    assert infer_date("Signed 9 November 2020\nRenewed 2 May 2021\n\nText.", dt.date(2021, 1, 1)) == "2020-11-09"
 
 
 def test_inferred_date_stops_at_the_day_the_file_was_saved(tmp_path) -> None:
@@ -138,12 +142,12 @@ def test_inferred_date_stops_at_the_day_the_file_was_saved(tmp_path) -> None:
     from kqa.corpus import read_articles
     from kqa.sources import scan
 
-    (tmp_path / "a.txt").write_text("Talks on 9 November 2020. A vote is due on 2 May 2021.\n", "utf-8")
+    (tmp_path / "a.txt").write_text("Talks\n\nPublished 9 November 2020\nVote due 2 May 2021\n\nText.\n", "utf-8")
     saved = dt.datetime(2021, 1, 5, 12).timestamp()
     os.utime(tmp_path / "a.txt", (saved, saved))
     (src,) = scan(tmp_path)
     (article,) = read_articles(src)
-    assert article.date == "2020-11" and article.date_inferred  # the same on every rebuild
+    assert article.date == "2020-11-09" and article.date_inferred  # the same on every rebuild
 
 
 @pytest.mark.parametrize(("value", "problem"), [
