@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +26,15 @@ from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, sca
 __all__ = ["Article", "CorpusFileError", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
 
 FRONT_MATTER_KEYS = ("title", "source", "author", "date", "url")
+# The same fields under the names other tools write (Hugo and newspaper3k `authors`,
+# Open Graph `site_name`, Zotero `publication`, schema.org `headline`/`byline`); the
+# first one present wins.
+KEY_ALIASES = {
+    "title": ("title", "headline"),
+    "source": ("source", "publisher", "publication", "site_name", "sitename"),
+    "author": ("author", "authors", "byline", "creator"),
+    "url": ("url", "link", "canonical_url", "canonical"),
+}
 # Where exporters put the publication date when there is no `date` (Obsidian's web
 # clipper, Hugo, news APIs, scrapers). Not `created`/`updated`/`lastmod`: the day a note
 # was clipped or edited is not the news.
@@ -46,6 +56,7 @@ class Article:
     author: str | None = None
     date: str | None = None
     date_inferred: bool = False
+    source_inferred: bool = False  # `source` is the file's folder or name, standing in
     url: str | None = None
     content_start: int = 0  # passages start here (after a headline line)
     cited: str = ""  # source and author as the file gives them (no fallback): searched with the title
@@ -172,6 +183,17 @@ def _cited(source: str | None, author: str | None) -> str:
     return " ".join(words[:CITED_WORDS])
 
 
+def _fields(get: Callable[[str], str | None]) -> dict[str, str | None]:
+    """title, source, author and url under their first alias present."""
+    return {field: next((v for v in (get(k) for k in keys) if v), None) for field, keys in KEY_ALIASES.items()}
+
+
+def _source(given: str | None, author: str | None, relpath: str) -> tuple[str, bool]:
+    """The outlet to show, and whether it is only the folder or file name."""
+    named = _site(given) or author
+    return (named, False) if named else (_fallback_source(relpath), True)
+
+
 def _fallback_source(relpath: str) -> str:
     parent = Path(relpath).parent.as_posix()
     return parent if parent not in ("", ".") else Path(relpath).stem
@@ -184,18 +206,22 @@ def _text_article(relpath: str, text: str, not_after: dt.date | None = None) -> 
         raise CorpusFileError(str(exc)) from None
     if not body.strip():
         raise CorpusFileError("no article text")
-    title, content_start = _headline(body, meta.get("title"), _title_from_name(relpath))
+    f = _fields(meta.get)
+    title, content_start = _headline(body, f["title"], _title_from_name(relpath))
+    source, source_inferred = _source(f["source"], f["author"], relpath)
+    used = {k for keys in KEY_ALIASES.values() for k in keys} | set(FRONT_MATTER_KEYS)
     article = Article(
         id=str(Path(relpath).with_suffix("").as_posix()),
         relpath=relpath,
         title=title,
-        source=_site(meta.get("source")) or meta.get("author") or _fallback_source(relpath),
+        source=source,
+        source_inferred=source_inferred,
         body=body,
-        author=meta.get("author") or None,
-        url=meta.get("url") or _address(meta.get("source")),
+        author=f["author"],
+        url=f["url"] or _address(f["source"]),
         content_start=content_start,
-        cited=_cited(meta.get("source"), meta.get("author")),
-        extra={k: v for k, v in meta.items() if k not in FRONT_MATTER_KEYS},
+        cited=_cited(f["source"], f["author"]),
+        extra={k: v for k, v in meta.items() if k not in used},
     )
     _set_date(article, _publication_date(meta), not_after)
     return article
@@ -276,18 +302,21 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
         value = rec.get(key)
         return _whole_chars(as_text(value)) or None  # {"name": "Reuters"} is Reuters, a list is "a, b"
 
-    title, content_start = _headline(body, opt("title"), _clipped(body.strip().split("\n", 1)[0], TITLE_CHARS))
+    f = _fields(opt)
+    title, content_start = _headline(body, f["title"], _clipped(body.strip().split("\n", 1)[0], TITLE_CHARS))
+    source, source_inferred = _source(f["source"], f["author"], relpath)
     article = Article(
         id=opt("id") or f"{Path(relpath).with_suffix('').as_posix()}:{lineno}",
         relpath=relpath,
         line=lineno,
         title=title,
         content_start=content_start,
-        source=_site(opt("source")) or opt("author") or _fallback_source(relpath),
+        source=source,
+        source_inferred=source_inferred,
         body=body,
-        author=opt("author"),
-        url=opt("url") or _address(opt("source")),
-        cited=_cited(opt("source"), opt("author")),
+        author=f["author"],
+        url=f["url"] or _address(f["source"]),
+        cited=_cited(f["source"], f["author"]),
     )
     _set_date(article, _publication_date({k.lower(): v for k, v in rec.items()}), not_after)
     return article

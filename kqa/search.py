@@ -144,6 +144,7 @@ class Hit:
             "doc_id": a["id"],
             "title": a["title"],
             "source": a["source"],
+            "source_inferred": bool(a.get("source_inferred")),
             "author": a.get("author"),
             "date": a.get("date"),
             "date_inferred": bool(a.get("date_inferred")),

@@ -283,3 +283,27 @@ def test_a_page_copied_from_a_browser_is_cited_by_its_headline_not_its_navigatio
                    "Azerbaijan", "More on this story", "Cookie"):
         assert chrome not in texts, chrome
     assert "We have no choice" in texts and BODY.strip() in texts
+
+
+def test_metadata_under_other_tools_names_is_read_and_a_stand_in_source_is_flagged(tmp_path: Path) -> None:
+    """Hugo/newspaper3k `authors`, Open Graph `site_name`, Zotero `publication`,
+    schema.org `headline`/`byline`, `link`: read as title, source, author, url.
+    A source that is only the folder or file name says so in JSON."""
+    record = {"headline": "Feed headline", "text": BODY, "authors": ["Jane Doe", "John Roe"],
+              "site_name": "Reuters", "link": "https://example.com/feed", "date": "2023-03-03"}
+    out, _ = hits(tmp_path, {
+        "hugo.md": "---\ntitle: Hugo post\nauthors: [\"Jane Doe\", \"John Roe\"]\ndate: 2023-09-21\n---\n" + BODY,
+        "sofia.md": "---\ntitle: Sofia piece\npublisher: The Sofia Globe\nlink: https://sofiaglobe.com/x\n---\n" + BODY,
+        "keys.md": "---\nheadline: Headline key\npublication: The Guardian\nbyline: Jane Doe\n"
+                   "canonical_url: https://theguardian.com/x\n---\n" + BODY,
+        "bare.md": BODY,
+        "feed.jsonl": json.dumps(record) + "\n",
+    })
+    got = {name: (h["title"], h["source"], h["source_inferred"], h["author"], h["url"]) for name, h in out.items()}
+    assert got == {
+        "hugo.md": ("Hugo post", "Jane Doe, John Roe", False, "Jane Doe, John Roe", None),
+        "sofia.md": ("Sofia piece", "The Sofia Globe", False, None, "https://sofiaglobe.com/x"),
+        "keys.md": ("Headline key", "The Guardian", False, "Jane Doe", "https://theguardian.com/x"),
+        "bare.md": ("Bare", "bare", True, None, None),
+        "feed.jsonl:1": ("Feed headline", "Reuters", False, "Jane Doe, John Roe", "https://example.com/feed"),
+    }

@@ -83,8 +83,7 @@ def citation(hit: Hit) -> str:
     a = hit.article
     quote = " ".join(hit.text.split())
     # only what the file says: a folder or file name standing in for the outlet, or "unknown date", is no citation
-    cited = (a.get("cited") or "").split()  # the source and author the file gives (first words)
-    given = a["source"] if a["source"] and a["source"].split()[0] in cited and a["source"] != a.get("author") else None
+    given = None if a.get("source_inferred") or a["source"] == a.get("author") else a["source"]
     source = ", ".join(f for f in (a["title"], given, hit.byline, hit.date_label if a.get("date") else None) if f)
     return f"“{quote}”\n— {source} ({a.get('url') or hit.full_path})"  # the web address to cite, where known
 
