@@ -121,12 +121,16 @@ def _open(args: argparse.Namespace, rebuild: bool = False, stale_ok: bool = True
         counts = searcher.index.manifest["counts"]
         _say(
             f"indexed {where.corpus}: {counts['articles']} articles, {counts['passages']} passages "
-            f"({report.files_read} files read, {report.files_reused} reused, "
-            f"{len(report.skipped)} skipped"
+            f"({_files(report.files_read)} read, {report.files_reused} reused, "
+            f"{len(report.skipped)} skipped" + (": kqa info lists them" if report.still_skipped else "")
             + (f", {report.bad_records} bad records skipped" if report.bad_records else "")
             + f") in {report.seconds:.1f} s"
         )
     return where, searcher
+
+
+def _files(n: int) -> str:
+    return f"{n} file" + ("s" if n != 1 else "")
 
 
 def _questions(arg: str) -> Iterator[str]:

@@ -60,6 +60,7 @@ class BuildReport:
     files_read: int = 0
     files_reused: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # whole files
+    still_skipped: int = 0  # of them, unchanged since a build that said why (not warned again)
     bad_records: int = 0  # lines of .jsonl files skipped
     seconds: float = 0.0
 
@@ -246,7 +247,11 @@ def _collect(
             info[src.relpath] = {**known, "sig": src.signature}  # the ctime may have moved
             if "digest" not in known and "skipped" not in known:  # an old index kept none; a skipped file has none
                 info[src.relpath]["digest"] = file_digest(src.path)
-            report.files_reused += 1
+            if "skipped" in known:
+                report.skipped.append((src.relpath, known["skipped"]))
+                report.still_skipped += 1
+            else:
+                report.files_reused += 1
         else:
             lo = len(docs)
             info[src.relpath] = _read_file(src, analyzer, split, params, vocab, docs, forms, report, warn)

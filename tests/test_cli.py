@@ -435,3 +435,18 @@ def test_a_linked_folder_whose_target_is_gone_is_reported(tmp_path: Path) -> Non
     assert r.returncode == 1 and "usb: broken link" in r.stderr
     info = run_kqa(*ix, "info")
     assert "skipped    usb: broken link" in info.stdout
+
+
+def test_a_refresh_still_counts_the_files_it_skips(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The heron board met on Monday to discuss the harbour budget.\n", "utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "latin1.txt").write_bytes(b"\xa3 caf\xe9 The heron board budget.\n")
+    ix = ("--corpus", str(corpus), "--index", str(tmp_path / "ix"))
+    first = run_kqa(*ix, "index")
+    assert "(3 files read, 0 reused, 2 skipped)" in first.stderr, first.stderr
+    (corpus / "c.txt").write_text("The tapir board met on Tuesday to discuss the harbour budget.\n", "utf-8")
+    again = run_kqa(*ix, "-q", "heron board")
+    assert "(1 file read, 1 reused, 2 skipped: kqa info lists them)" in again.stderr, again.stderr
+    assert "skipped /" not in again.stderr  # said once, on the build that found them
