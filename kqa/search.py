@@ -225,17 +225,35 @@ class Searcher:
             return []
         slots: dict[int, Slots] = {}  # each candidate is tokenised once per question
         head = self.rerank.candidates
-        pool, scores = self._candidates(q, max(k, head), filters, slots)
-        cues = self._cues(q, pool, slots)
-        weights = self.rerank.weights() if len(pool) > 1 else ()
-        final = {p: float(scores[p]) + sum(w * c for w, c in zip(weights, cues[p][0])) for p in pool}
-        # The rerank orders BM25's top `head`; past it (-k 60) BM25's next ones follow, reranked
-        # among themselves, so `-k 60 | head -5` is `-k 5`: -k only cuts the list.
-        by_bm25 = sorted(pool, key=lambda p: (-scores[p], p))
-        order = [*sorted(by_bm25[:head], key=lambda p: (-final[p], p)),
-                 *sorted(by_bm25[head:], key=lambda p: (-final[p], p))][:k]
+        want = max(k, head)
+        while True:
+            pool, scores = self._candidates(q, want, filters, slots)
+            cues = self._cues(q, pool, slots)
+            weights = self.rerank.weights() if len(pool) > 1 else ()
+            final = {p: float(scores[p]) + sum(w * c for w, c in zip(weights, cues[p][0])) for p in pool}
+            # The rerank orders BM25's top `head`; past it (-k 60) BM25's next ones follow, reranked
+            # among themselves, so `-k 60 | head -5` is `-k 5`: -k only cuts the list.
+            by_bm25 = sorted(pool, key=lambda p: (-scores[p], p))
+            order = self._distinct([*sorted(by_bm25[:head], key=lambda p: (-final[p], p)),
+                                    *sorted(by_bm25[head:], key=lambda p: (-final[p], p))])
+            if len(order) >= k or len(pool) < want:  # enough, or every match is in
+                break
+            want *= 2  # copies took places: look further
         return [self._hit(q, rank, pid, final[pid], float(scores[pid]), cues[pid][1])
-                for rank, pid in enumerate(order, 1)]
+                for rank, pid in enumerate(order[:k], 1)]
+
+    def _distinct(self, order: list[int]) -> list[int]:
+        """The passages with a text not shown above: an article saved twice
+        (`a.txt`, `a (1).txt`) or a lede a page repeats would fill half of -k."""
+        seen: set[str] = set()
+        out: list[int] = []
+        for pid in order:
+            a, start, end = self.index.passage_span(pid)
+            text = " ".join(self._body(a)[start:end].split())
+            if text not in seen:
+                seen.add(text)
+                out.append(pid)
+        return out
 
     def cue_table(self, question: str, n: int) -> list[tuple[int, float, tuple[float, ...]]]:
         """(passage, BM25, rerank cues) for the BM25 top n: what the rerank

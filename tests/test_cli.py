@@ -450,3 +450,32 @@ def test_a_refresh_still_counts_the_files_it_skips(tmp_path: Path) -> None:
     again = run_kqa(*ix, "-q", "heron board")
     assert "(1 file read, 1 reused, 2 skipped: kqa info lists them)" in again.stderr, again.stderr
     assert "skipped /" not in again.stderr  # said once, on the build that found them
+
+
+def test_an_article_saved_twice_shows_each_passage_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    paras = [f"The harbour board met on day {i} to discuss the{' budget' * (i + 1)}, said officials in report {i}."
+             for i in range(6)]  # each paragraph scores differently; each copy the same as its twin
+    text = "Harbour board\n\n" + "\n\n".join(paras) + "\n"
+    (corpus / "a.txt").write_text(text, "utf-8")
+    (corpus / "a (1).txt").write_text(text, "utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "harbour board budget",
+                "-k", "5", "--format", "jsonl")
+    texts = [json.loads(line)["text"] for line in r.stdout.splitlines()]
+    assert len(texts) == 5 and len(set(texts)) == 5  # -k 5 still gives five, each once
+
+
+def test_copies_beyond_the_rerank_pool_do_not_shorten_the_list(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    paras = [f"Report {i}: the harbour board met on Monday morning to discuss the{' budget' * (i % 7 + 1)} with "
+             f"officials {i}."
+             for i in range(45)]
+    text = "Harbour board\n\n" + "\n\n".join(paras) + "\n"
+    for name in ("a.txt", "a (1).txt"):
+        (corpus / name).write_text(text, "utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "harbour board budget",
+                "-k", "40", "--format", "jsonl")
+    texts = [json.loads(line)["text"] for line in r.stdout.splitlines()]
+    assert len(texts) == 40 and len(set(texts)) == 40
