@@ -11,6 +11,8 @@ _CONTROL[0x09] = " "
 _CONTROL[0x7F] = "\u2421"  # ␡
 _CONTROL.update({c: "\ufffd" for c in range(0x80, 0xA0)})  # C1 controls (incl. CSI)
 _CONTROL.update({0x2028: " ", 0x2029: " "})
+# explicit bidi embeddings, overrides and isolates: they reorder what follows ("Trojan Source")
+_CONTROL.update({c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 
 
 def clean(text: str) -> str:

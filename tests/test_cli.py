@@ -479,3 +479,11 @@ def test_copies_beyond_the_rerank_pool_do_not_shorten_the_list(tmp_path: Path) -
                 "-k", "40", "--format", "jsonl")
     texts = [json.loads(line)["text"] for line in r.stdout.splitlines()]
     assert len(texts) == 40 and len(set(texts)) == 40
+
+
+def test_bidi_overrides_in_an_article_do_not_reach_the_terminal(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Fees\n\nThe harbour raised fees, a bidi override \u202eevil\u202c text.\n", "utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "harbour fees")
+    assert r.returncode == 0 and "\u202e" not in r.stdout and "\ufffdevil\ufffd" in r.stdout

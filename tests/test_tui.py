@@ -531,3 +531,21 @@ async def test_a_citation_holds_only_what_the_file_says(tmp_path: Path) -> None:
         cite = app.clipboard.splitlines()[-1]
         # was "— The ferry company..., feed, unknown date (...)": a file name as the outlet, and no date
         assert "feed," not in cite and "unknown date" not in cite and cite.endswith(f"({corpus / 'feed.jsonl'}:1)")
+
+
+async def test_a_citation_carries_what_the_screen_shows_not_control_bytes(tmp_path: Path) -> None:
+    """Pasted into a terminal, ESC, BEL or backspace would drive the line editor;
+    a bidi override would reverse what follows."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "control.txt").write_text(
+        "Tabs\tand control\x07 characters\n\nThe harbour authority raised its fees in March.\x1b[31m RED ALERT "
+        "\x1b[0m was printed, backspace\x08 too, and a bidi override \u202eevil\u202c text.\n", "utf-8")
+    app = app_for(corpus, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "harbour bidi override")
+        await pilot.press("ctrl+y")
+        cite = app.clipboard
+        assert cite.startswith("“The harbour authority")
+        assert not any(ch in cite for ch in "\x1b\x07\x08\t\u202e\u202c"), repr(cite)
+        assert "␛[31m RED ALERT" in cite and "Tabs and control␇ characters" in cite  # as on screen

@@ -81,11 +81,12 @@ def shorten(text: str, limit: int) -> str:
 def citation(hit: Hit) -> str:
     """The passage with where it comes from (its web address, else its file), for the clipboard."""
     a = hit.article
-    quote = " ".join(hit.text.split())
+    quote = " ".join(clean(hit.text).split())  # what the screen shows: no escape sequence reaches a paste
     # only what the file says: a folder or file name standing in for the outlet, or "unknown date", is no citation
     given = None if a.get("source_inferred") or a["source"] == a.get("author") else a["source"]
     source = ", ".join(f for f in (a["title"], given, hit.byline, hit.date_label if a.get("date") else None) if f)
-    return f"“{quote}”\n— {source} ({a.get('url') or hit.full_path})"  # the web address to cite, where known
+    where = a.get("url") or hit.full_path  # the web address to cite, where known
+    return f"“{quote}”\n— {' '.join(clean(source).split())} ({clean(where).replace(chr(10), chr(0x240A))})"
 
 
 def age(built_at: float | None, now: float | None = None) -> str:
