@@ -314,3 +314,22 @@ async def test_the_result_list_stops_at_its_ends(bundled_copy: Path, tmp_path: P
         assert results.highlighted == 0
         await pilot.press("end", "down", "j")
         assert results.highlighted == results.option_count - 1
+
+
+async def test_down_in_the_question_box_goes_to_the_results_unless_walking_the_history(
+        bundled_copy: Path, tmp_path: Path) -> None:
+    """As in fzf or an address bar: the results follow the typing, Down reaches them."""
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "Pashinyan")  # asked once: in the history
+        box = app.query_one(QuestionBox)
+        box.focus()
+        box.value = "peacekeepers"
+        await settle(app, pilot)
+        await pilot.press("up")  # walking the history: Pashinyan
+        assert box.value == "Pashinyan"
+        await pilot.press("down")  # back to the draft, still in the box
+        assert box.value == "peacekeepers" and app.focused is box
+        await settle(app, pilot)
+        await pilot.press("down")
+        assert isinstance(app.focused, ResultList) and app.focused.hits

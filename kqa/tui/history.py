@@ -102,6 +102,11 @@ class History:
         self._cursor -= 1
         return self.items[self._cursor]
 
+    @property
+    def walking(self) -> bool:
+        """Up has recalled a question and Down has not yet come back past the newest."""
+        return self._cursor is not None
+
     def newer(self) -> str | None:
         """The question after the one shown; the unsent draft past the newest."""
         if self._cursor is None:

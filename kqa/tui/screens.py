@@ -22,7 +22,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Asking", [
         ("type", "results follow as you type"),
         ("enter", "run now and go to the results"),
-        ("up / down", "earlier questions (in the question box)"),
+        ("up / down", "earlier questions (in the question box); down: to the results"),
         ("tab / shift+tab", "move between question, results and article"),
         ("/", "back to the question box"),
     ]),

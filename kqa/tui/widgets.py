@@ -61,7 +61,14 @@ class QuestionBox(OneLineInput):
         self._recall(self.history.older(self.value))
 
     def action_newer(self) -> None:
+        """The next question asked; past the newest, or when not walking the
+        history, down into the results, as in fzf or an address bar."""
+        walking = self.history.walking
         self._recall(self.history.newer())
+        if not walking:
+            results = self.app.query(ResultList)
+            if results and results.first().hits:
+                results.first().focus()
 
     def _recall(self, question: str | None) -> None:
         if question is not None:
