@@ -18,7 +18,7 @@ async def test_f1_opens_and_closes_help(bundled_copy: Path, tmp_path: Path) -> N
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(screen_text(app).split())
-        assert "pgup / pgdn a page at a time" in shown and "space page down in the article" in shown  # left out
+        assert "pgup / pgdn a page at a time" in shown and "space / b page down / up in the article" in shown  # left out
         await pilot.press("f1")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)

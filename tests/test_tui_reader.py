@@ -176,3 +176,24 @@ async def test_a_long_path_keeps_the_file_name_in_view(tmp_path: Path) -> None:
         await settle(app, pilot)
         path = next(line for line in screen_text(app).splitlines() if "harbour_0042.txt" in line)  # was cut off
         assert path.strip().startswith("…") and path.rstrip().endswith("sources/harbour_0042.txt")
+
+
+async def test_a_pagers_keys_move_or_close_the_article_and_leave_the_question_alone(
+        bundled_copy: Path, tmp_path: Path) -> None:
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(90, 24)) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        scroll = app.query_one(ArticleScroll)
+        assert app.focused is scroll and scroll.max_scroll_y > 0
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert scroll.scroll_y == scroll.max_scroll_y
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert scroll.scroll_y == 0
+        await pilot.press("q")
+        await settle(app, pilot)
+        assert isinstance(app.focused, ResultList) and not app.query_one(Reader).display
+        assert app.query_one("#question").value == MOSCOW  # no letter went on the question

@@ -226,12 +226,17 @@ class ResultList(RefinesQuestion, OptionList):
 class ArticleScroll(RefinesQuestion, VerticalScroll):
     """The scrolling article text under the reader's fixed header."""
 
-    KEPT = RefinesQuestion.KEPT | {"space"}  # pages down here; on the list it goes on the question
+    # a pager's keys (less, man): here they move or close the article, never land on the question
+    KEPT = RefinesQuestion.KEPT | {"space", "b", "g", "G", "q"}
 
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
         Binding("space", "page_down", "Page down", show=False),
+        Binding("b", "page_up", "Page up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "End", show=False),
+        Binding("q", "app.back", "Close", show=False),
     ]
 
 
