@@ -36,7 +36,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         if message.startswith("argument -q/--question: expected one argument"):
-            message += "; a question that starts with '-' is written -q=-QUESTION"
+            argv = list(getattr(self, "argv", ()))
+            given = [a for a in argv if a in ("-q", "--question")]
+            after = argv[argv.index(given[-1]) + 1 :] if given else []
+            message = ("-q needs a question: kqa -q \"Who hosted the talks?\" ('-' reads them from stdin)" if not after
+                       else message + "; a question that starts with '-' is written -q=-QUESTION")
         wrong = re.match(r"argument COMMAND: invalid choice: ('.*?') \(choose from (.*)\)$", message)
         unknown = [a.split("=", 1)[0] for a in getattr(self, "argv", ())
                    if a.startswith("-") and a != "-" and a.split("=", 1)[0] not in self._option_string_actions]

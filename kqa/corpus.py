@@ -89,7 +89,13 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 1].hex()
-        raise CorpusFileError(f"not UTF-8 (byte 0x{bad} at offset {exc.start})") from None
+        hint = ""
+        try:
+            data.decode("cp1252")  # a Windows-saved article (£, curly quotes): say how to convert it
+            hint = "; if it is Windows-1252: iconv -f cp1252 -t utf-8"
+        except UnicodeDecodeError:
+            pass
+        raise CorpusFileError(f"not UTF-8 (byte 0x{bad} at offset {exc.start}{hint})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -41,6 +41,7 @@ def test_a_stray_byte_in_the_question_argument(bundled_copy: Path, tmp_path: Pat
     (["--source", " ", "-q", "Putin"], "--source: empty text"),
     (["--ranking", "bm25", "info"], "--ranking does not apply to 'kqa info'"),
     (["-q", "-Putin"], "a question that starts with '-' is written -q=-QUESTION"),
+    (["-k", "3", "-q"], "-q needs a question: kqa -q \"Who hosted the talks?\""),
 ])
 def test_empty_or_misplaced_values_are_errors_not_defaults(args: list[str], message: str) -> None:
     r = run_kqa(*args)

@@ -377,12 +377,14 @@ def error_for(tmp_path: Path, rel: str, content: str | bytes) -> str:
 
 def test_not_utf8_is_rejected_with_byte_and_offset(tmp_path: Path) -> None:
     msg = error_for(tmp_path, "x.txt", "Price: ".encode() + b"\xa310 million\n")
-    assert msg == "not UTF-8 (byte 0xa3 at offset 7)"
+    assert msg == "not UTF-8 (byte 0xa3 at offset 7; if it is Windows-1252: iconv -f cp1252 -t utf-8)"
+    msg = error_for(tmp_path, "y.txt", "Price: ".encode() + b"\x81\x8d\x8f\x90\x9d\n")  # not Windows-1252 either
+    assert msg == "not UTF-8 (byte 0x81 at offset 7)"
 
 
 @needs(BBC / "sport" / "199.txt")
 def test_real_bbc_file_not_utf8() -> None:
-    with pytest.raises(CorpusFileError, match=r"^not UTF-8 \(byte 0x[0-9a-f]{2} at offset \d+\)$"):
+    with pytest.raises(CorpusFileError, match=r"^not UTF-8 \(byte 0x[0-9a-f]{2} at offset \d+; if it is Windows-1252: iconv -f cp1252 -t utf-8\)$"):
         read_articles(source(BBC, "sport/199.txt"))
 
 
