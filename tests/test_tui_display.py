@@ -181,3 +181,17 @@ async def test_clear_filters_with_none_set_says_so(bundled_copy: Path, tmp_path:
         app.action_clear_filters()  # the palette's command, always listed
         await pilot.pause()
         assert [n.message for n in app._notifications] == ["No filters are set."]
+
+
+async def test_an_overlong_title_is_shortened_in_the_list_so_the_passage_shows(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    title = "Parliament votes on the extraordinarily long and winding omnibus budget " * 6
+    (corpus / "a.md").write_text(f"---\ntitle: {title.strip()}\n---\nThe omnibus budget for the fisheries "
+                                 "passed on Friday after a long night of votes in parliament.\n", "utf-8")
+    app = app_for(corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask(app, pilot, "omnibus fisheries")
+        shown = screen_text(app)
+        assert "passed on Friday" in shown  # the passage is on screen, under a title cut with …
+        assert "…" in shown and shown.count("extraordinarily") <= 2

@@ -18,10 +18,11 @@ from textual.widgets.option_list import Option
 from kqa.search import Hit
 from kqa.tui.header import ClampedTitle, FactsLine, PathLine
 from kqa.tui.history import History
-from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, snippet
+from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, shorten, snippet
 
 Spans = list[tuple[int, int]]
 SNIPPET_CHARS = 230  # about three lines at 80 columns
+TITLE_CHARS = 120  # about two lines at 80 columns: a scraped lede in `title:` must not fill the list
 
 
 class OneLineInput(Input):
@@ -128,7 +129,7 @@ def hit_prompt(hit: Hit, spans: Spans) -> Content:
     # only the row's colour (and `$kqa-muted`, relative to it) reads on both.
     return Content.assemble(
         (f"{hit.rank:>2}. ", "bold"),
-        (clean(a["title"] or a["id"]), "bold"),
+        (shorten(clean(a["title"] or a["id"]), TITLE_CHARS), "bold"),
         "\n",
         (clean(a["source"] or "unknown source"), "$kqa-muted"),
         (" · ", "$kqa-muted"),
