@@ -206,7 +206,10 @@ def _cmd_index(args: argparse.Namespace) -> ExitCode:
 def _cmd_info(args: argparse.Namespace) -> ExitCode:
     import json
 
+    from collections import Counter
+
     from kqa import store
+    from kqa.sources import scan
 
     where, searcher = _open(args)
     ix = searcher.index
@@ -218,6 +221,9 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     skipped = {rel: s["skipped"] for rel, s in ix.sources.items() if "skipped" in s}
     skipped.update(m.get("unreachable", {}))
     bad_records = {rel: s["problems"] for rel, s in ix.sources.items() if s.get("problems")}
+    ignored: Counter[str] = Counter()  # files of other types: a folder of saved .html pages says so here
+    for _ in scan(where.corpus, exclude=where.index, ignored=ignored):
+        pass
     info = {
         "corpus": str(where.corpus),
         "articles": m["counts"]["articles"],
@@ -225,6 +231,7 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
         "files": len(ix.sources),
         "skipped": skipped,
         "bad_records": bad_records,
+        "ignored": dict(sorted(ignored.items(), key=lambda kv: (-kv[1], kv[0]))),
         "index": str(where.index),
         "generation": ix.gen.name,
         "size_bytes": store.disk_size(ix.gen),
@@ -245,6 +252,9 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     print("bm25       " + ", ".join(f"{k}={v}" for k, v in info["bm25"].items()))
     if ix.stale:
         print(f"stale      the folder changed since: {ix.stale}")
+    if ignored:
+        kinds = ", ".join(f"{ext} {n}" for ext, n in info["ignored"].items())
+        print(f"ignored    {_files(sum(ignored.values()))} of other types ({kinds}): kqa reads .txt, .md and .jsonl")
     for rel, reason in skipped.items():
         print(f"skipped    {rel}: {reason}")
     for rel, problems in bad_records.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
@@ -40,8 +41,8 @@ class SourceFile:
         return [self.size, self.mtime_ns, self.ctime_ns]
 
 
-def scan(root: Path, exclude: Path | None = None,
-         problems: list[tuple[str, str]] | None = None) -> Iterator[SourceFile]:
+def scan(root: Path, exclude: Path | None = None, problems: list[tuple[str, str]] | None = None,
+         ignored: Counter[str] | None = None) -> Iterator[SourceFile]:
     """Corpus files under `root`, recursively and sorted; hidden entries, the
     `exclude` folder and any other kqa index kept inside the corpus are
     skipped. Links are followed, but a link to something the walk reaches
@@ -50,7 +51,7 @@ def scan(root: Path, exclude: Path | None = None,
     own paths. Folders that cannot be read, broken links, files that are not
     regular files (a FIFO would block the reader, a device never ends) and
     names that are not UTF-8 (they cannot be stored or printed) go to
-    `problems` instead."""
+    `problems` instead; other files are counted by extension in `ignored`."""
     top = os.path.realpath(root)
     skip = os.path.realpath(exclude) if exclude else None
     seen: set[str] = set()
@@ -104,6 +105,8 @@ def scan(root: Path, exclude: Path | None = None,
             if not name.lower().endswith(SUFFIXES):
                 if os.path.islink(path) and not os.path.exists(path):  # e.g. a link to a folder on a drive not mounted
                     report(prefix + name, "broken link")
+                elif ignored is not None:  # a saved web page or a PDF: `kqa info` says they are not read
+                    ignored[os.path.splitext(name)[1].lower() or "no extension"] += 1
                 continue
             rel = prefix + name
             if not rel.isascii() and printable(rel) != rel:

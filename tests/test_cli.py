@@ -487,3 +487,19 @@ def test_bidi_overrides_in_an_article_do_not_reach_the_terminal(tmp_path: Path) 
     (corpus / "a.txt").write_text("Fees\n\nThe harbour raised fees, a bidi override \u202eevil\u202c text.\n", "utf-8")
     r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "harbour fees")
     assert r.returncode == 0 and "\u202e" not in r.stdout and "\ufffdevil\ufffd" in r.stdout
+
+
+def test_info_counts_the_files_kqa_does_not_read(tmp_path: Path) -> None:
+    """A folder of saved web pages: info says they are there and not read."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The heron board met on Monday to discuss the harbour budget.\n", "utf-8")
+    for name in ("story.html", "other.HTML", "report.pdf", ".hidden.html"):
+        (corpus / name).write_text("<html></html>\n", "utf-8")
+    ix = ("--corpus", str(corpus), "--index", str(tmp_path / "ix"))
+    text = run_kqa(*ix, "info")
+    assert "ignored    3 files of other types (.html 2, .pdf 1): kqa reads .txt, .md and .jsonl" in text.stdout
+    data = json.loads(run_kqa(*ix, "info", "--format", "json").stdout)
+    assert data["ignored"] == {".html": 2, ".pdf": 1}
+    (corpus / "story.html").unlink(), (corpus / "other.HTML").unlink(), (corpus / "report.pdf").unlink()
+    assert "ignored" not in run_kqa(*ix, "info").stdout
