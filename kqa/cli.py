@@ -110,7 +110,7 @@ def _run(args: argparse.Namespace) -> ExitCode:
 
 def _open(args: argparse.Namespace, rebuild: bool = False, stale_ok: bool = True):  # noqa: ANN202 - Searcher
     from kqa.engine import Location, open_searcher
-    from kqa.output import stderr_progress
+    from kqa.output import counted, stderr_progress
 
     where = Location.resolve(args.corpus, args.index)
     searcher, report = open_searcher(
@@ -121,16 +121,12 @@ def _open(args: argparse.Namespace, rebuild: bool = False, stale_ok: bool = True
         counts = searcher.index.manifest["counts"]
         _say(
             f"indexed {where.corpus}: {counts['articles']} articles, {counts['passages']} passages "
-            f"({_files(report.files_read)} read, {report.files_reused} reused, "
+            f"({counted(report.files_read, 'file')} read, {report.files_reused} reused, "
             f"{len(report.skipped)} skipped" + (": kqa info lists them" if report.still_skipped else "")
             + (f", {report.bad_records} bad records skipped" if report.bad_records else "")
             + f") in {report.seconds:.1f} s"
         )
     return where, searcher
-
-
-def _files(n: int) -> str:
-    return f"{n} file" + ("s" if n != 1 else "")
 
 
 def _questions(arg: str) -> Iterator[str]:
@@ -209,6 +205,7 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     from collections import Counter
 
     from kqa import store
+    from kqa.output import counted
     from kqa.sources import scan
 
     where, searcher = _open(args)
@@ -254,7 +251,7 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
         print(f"stale      the folder changed since: {ix.stale}")
     if ignored:
         kinds = ", ".join(f"{ext} {n}" for ext, n in info["ignored"].items())
-        print(f"ignored    {_files(sum(ignored.values()))} of other types ({kinds}): kqa reads .txt, .md and .jsonl")
+        print(f"ignored    {counted(sum(ignored.values()), 'file')} of other types ({kinds}): kqa reads .txt, .md and .jsonl")
     for rel, reason in skipped.items():
         print(f"skipped    {rel}: {reason}")
     for rel, problems in bad_records.items():

@@ -61,12 +61,10 @@ def load_questions(path: Path) -> list[Question]:
             data = sys.stdin.buffer.read()
         else:
             data = path.read_bytes()
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its BOM (Notepad's "Unicode", PowerShell 5's >)
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")  # a BOM from a Windows editor is not a bad line
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")  # UTF-16 with its BOM (Notepad's "Unicode", PowerShell 5's >)
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")  # a UTF-8 BOM from a Windows editor is not a bad line
     except UnicodeDecodeError as exc:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        if utf16:
             raise KqaError(f"{'stdin' if stdin else path}: not valid UTF-16 (it starts with a UTF-16 byte-order mark)") from None
         line = exc.object[: exc.start].count(b"\n") + 1
         bad = exc.object[exc.start : exc.start + 1].hex()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -228,12 +229,10 @@ def _cut_above(sizes: list[int]) -> float:
     unit, and cutting it splits answers from their context (SQuAD R@1 +0.011,
     benchmarks/QUALITY.md). A short article's median says little of its style,
     so there the fixed limit holds."""
-    sizes = sorted(n for n in sizes if n >= MIN_WORDS)
+    sizes = [n for n in sizes if n >= MIN_WORDS]
     if len(sizes) < MEDIAN_PARAGRAPHS:
         return MAX_WORDS
-    mid = len(sizes) // 2
-    median = sizes[mid] if len(sizes) % 2 else (sizes[mid - 1] + sizes[mid]) / 2
-    return max(MAX_WORDS, LONG_FACTOR * median)
+    return max(MAX_WORDS, LONG_FACTOR * statistics.median(sizes))
 
 
 def _merge_run(units: list[Span]) -> list[Span]:

@@ -235,16 +235,16 @@ class Searcher:
             # among themselves, so `-k 60 | head -5` is `-k 5`: -k only cuts the list.
             by_bm25 = sorted(pool, key=lambda p: (-scores[p], p))
             order = self._distinct([*sorted(by_bm25[:head], key=lambda p: (-final[p], p)),
-                                    *sorted(by_bm25[head:], key=lambda p: (-final[p], p))])
+                                    *sorted(by_bm25[head:], key=lambda p: (-final[p], p))], k)
             if len(order) >= k or len(pool) < want:  # enough, or every match is in
                 break
             want *= 2  # copies took places: look further
         return [self._hit(q, rank, pid, final[pid], float(scores[pid]), cues[pid][1])
-                for rank, pid in enumerate(order[:k], 1)]
+                for rank, pid in enumerate(order, 1)]
 
-    def _distinct(self, order: list[int]) -> list[int]:
-        """The passages with a text not shown above: an article saved twice
-        (`a.txt`, `a (1).txt`) or a lede a page repeats would fill half of -k."""
+    def _distinct(self, order: list[int], k: int) -> list[int]:
+        """The first k passages with a text not shown above: an article saved
+        twice (`a.txt`, `a (1).txt`) or a lede a page repeats would fill half of -k."""
         seen: set[str] = set()
         out: list[int] = []
         for pid in order:
@@ -253,6 +253,8 @@ class Searcher:
             if text not in seen:
                 seen.add(text)
                 out.append(pid)
+                if len(out) == k:
+                    break
         return out
 
     def cue_table(self, question: str, n: int) -> list[tuple[int, float, tuple[float, ...]]]:
@@ -432,9 +434,9 @@ class Searcher:
         heads = self._heads.get(article)
         if heads is None:
             record = self.index.articles[article]
-            cited = record.get("cited") or ""  # the source and author the file gives, joined: one phrase each
-            texts = [record["title"], *(v for v in (record["source"], record.get("author")) if v and v in cited)]
-            heads = [(word_slots(self.analyzer, text), text) for text in texts if text]
+            given = None if record.get("source_inferred") else record["source"]  # not a folder name standing in
+            texts = dict.fromkeys(v for v in (record["title"], given, record.get("author")) if v)
+            heads = [(word_slots(self.analyzer, text), text) for text in texts]
             _remember(self._heads, article, heads, 4096)
         return heads
 

@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
+from kqa.output import counted
 from kqa.search import Filters, Hit, Searcher
 from kqa.tui.footer import KeyFooter
 from kqa.tui.history import History
@@ -36,7 +37,7 @@ from kqa.tui.reading import WIDE_COLUMNS, ReadingApp
 from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
 from kqa.tui.settings import Settings
 from kqa.tui.status import answer_line, status_line
-from kqa.tui.text import citation, counted, plain
+from kqa.tui.text import citation, plain
 from kqa.tui.widgets import ArticleScroll, FilterBar, QuestionBox, Reader, ResultList, Spans
 
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs

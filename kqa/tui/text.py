@@ -106,6 +106,3 @@ def duration(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 
 
-def counted(n: object, noun: str) -> str:
-    """`1 article`, `2 articles` (`? articles` when the count is unknown)."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
