@@ -104,7 +104,18 @@ def guarded_default(signum: int) -> object | None:
     return _GUARDED[signum] if signal.getsignal(signum) is _end else None
 
 
+def _one_thread() -> None:
+    """No OpenBLAS worker thread (kqa does no matrix products): on Python 3.11 a
+    Ctrl-C that the kernel hands to such a thread is not acted on while the main
+    thread waits (`kqa -q -` reading stdin), and then is lost. It also saves a
+    few ms of numpy's import. A value the user set is kept."""
+    import os
+
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 if _started_as_kqa():
     _guard()
+    _one_thread()
 
 __version__ = "0.1.0"

@@ -110,7 +110,8 @@ def _run(args: argparse.Namespace) -> ExitCode:
 
 def _open(args: argparse.Namespace, rebuild: bool = False, stale_ok: bool = True):  # noqa: ANN202 - Searcher
     from kqa.engine import Location, open_searcher
-    from kqa.output import counted, stderr_progress
+    from kqa.output import stderr_progress
+    from kqa.wording import counted
 
     where = Location.resolve(args.corpus, args.index)
     searcher, report = open_searcher(
@@ -152,18 +153,16 @@ def _questions(arg: str) -> Iterator[str]:
         _say("no questions on stdin")
 
 
-def _shorten(question: str, limit: int = 80) -> str:
-    return question if len(question) <= limit else question[: limit - 1] + "…"
-
-
 def _cmd_ask(args: argparse.Namespace) -> ExitCode:
-    from kqa.output import Writer, use_color
-    from kqa.query import quoted_phrases
-    from kqa.search import Filters, no_results_hint
+    from kqa.filters import Filters, no_results_hint
 
     if args.question != "-" and not args.question.strip(' \t\n"“”'):  # -k was checked by settle_options
         raise KqaError("the question is empty")
-    filters = Filters.parse(args.source, args.since, args.until)
+    filters = Filters.parse(args.source, args.since, args.until)  # before numpy loads: a typo fails fast
+    from kqa.output import Writer, use_color
+    from kqa.query import quoted_phrases
+    from kqa.wording import shorten
+
     _, searcher = _open(args)
     color = args.format == "text" and use_color(args.color, sys.stdout)
     terms = searcher.query_terms
@@ -182,12 +181,12 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
         writer.write(question, hits)
         missing = [w for w in searcher.known_terms(question)[1] if w not in corrections] if hits else []
         if missing:  # `COVID-19 vaccine`: answers about vaccines, so say the corpus has no `covid`
-            about = f" (in {_shorten(question)!r})" if args.question == "-" else ""
+            about = f" (in {shorten(question, 79)!r})" if args.question == "-" else ""
             _say(f"not in the corpus{about}: {', '.join(missing)}")
         if not hits:  # in a batch, said per question: structured output has no line for it
             known, unknown = searcher.known_terms(question)
             hint = no_results_hint(known, unknown, filters, "try without them", quoted_phrases(question))
-            _say(("no results" if args.question != "-" else f"no results for {_shorten(question)!r}") + ": " + hint)
+            _say(("no results" if args.question != "-" else f"no results for {shorten(question, 79)!r}") + ": " + hint)
     writer.close()
     return ExitCode.OK if found else ExitCode.NO_RESULTS
 
@@ -205,7 +204,7 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     from collections import Counter
 
     from kqa import store
-    from kqa.output import counted
+    from kqa.wording import counted, elapsed
     from kqa.sources import scan
 
     where, searcher = _open(args)
@@ -245,7 +244,7 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     print(f"articles   {info['articles']} from {info['files']} files ({len(skipped)} skipped)")
     print(f"passages   {info['passages']}")
     print(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']})")
-    print(f"built      {info['built_at']} ({_age(info['age_seconds'])} ago)")
+    print(f"built      {info['built_at']} ({elapsed(info['age_seconds'])} ago)")
     print("bm25       " + ", ".join(f"{k}={v}" for k, v in info["bm25"].items()))
     if ix.stale:
         print(f"stale      the folder changed since: {ix.stale}")
@@ -345,13 +344,6 @@ def _size(n: float) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     return f"{n:.1f} GB"
-
-
-def _age(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.0f} {unit}"
-    return f"{seconds:.0f} s"
 
 
 def _cmd_tui(args: argparse.Namespace) -> ExitCode:

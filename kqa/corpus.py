@@ -311,8 +311,9 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
     f = _fields(opt)
     title, content_start = _headline(body, f["title"], _clipped(body.strip().split("\n", 1)[0], TITLE_CHARS))
     source, source_inferred = _source(f["source"], f["author"], relpath)
+    # no id: the web address, which stays when records are added above; the line number is the last resort
     article = Article(
-        id=opt("id") or f"{Path(relpath).with_suffix('').as_posix()}:{lineno}",
+        id=opt("id") or f["url"] or f"{Path(relpath).with_suffix('').as_posix()}:{lineno}",
         relpath=relpath,
         line=lineno,
         title=title,

@@ -42,11 +42,6 @@ def use_color(when: str, stream: IO[str]) -> bool:
     )
 
 
-def counted(n: object, noun: str) -> str:
-    """`1 article`, `2 articles` (`? articles` when the count is unknown)."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def one_line(text: str) -> str:
     return " ".join(text.split())
 

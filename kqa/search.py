@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,8 +13,8 @@ import numpy as np
 
 from kqa.analysis import Analyzer, fold
 from kqa.bm25 import score
-from kqa.dates import date_problem, date_span, display_date, normalize_date
-from kqa.errors import KqaError
+from kqa.dates import date_span, display_date
+from kqa.filters import Filters
 from kqa.index import Index
 from kqa.query import STOP_MARK, Phrase, Query, parse, word_slots
 from kqa.rerank import RerankParams, best_sentence, has_kind, proximity
@@ -23,45 +22,6 @@ from kqa.spelling import Speller
 
 Slots = list[tuple[int, int, list[str]]]
 ARTICLE_K1, ARTICLE_B = 1.2, 0.75  # BM25 over whole articles (the article cue): the usual defaults
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions applied before ranking, so k hits come back when k exist."""
-
-    source: str | None = None
-    since: str | None = None
-    until: str | None = None
-
-    @classmethod
-    def parse(cls, source: str | None, since: str | None, until: str | None) -> Filters:
-        def day(value: str | None, flag: str) -> str | None:
-            if value is None:
-                return None
-            norm = normalize_date(value, strict=True)
-            if norm is None and re.search(r"\d\s*(?:to|until|till|[-–—]|\.\.)\s*\d{4}", value.strip()[4:]):
-                raise KqaError(f"{flag}: one date, not a range ({value.strip()!r}): --since FIRST --until LAST")
-            if norm is None:
-                raise KqaError(f"{flag}: {date_problem(value)}")
-            return norm
-
-        first, last = day(since, "--since"), day(until, "--until")
-        if first and last and date_span(first)[0] > date_span(last)[1]:
-            raise KqaError(f"--since {first} is after --until {last}")
-        return cls(source or None, first, last)
-
-    def __bool__(self) -> bool:
-        return any((self.source, self.since, self.until))
-
-    def describe(self) -> str:
-        parts = []
-        if self.source:
-            parts.append(f"source ~ {self.source!r}")
-        if self.since:
-            parts.append(f"since {self.since}")
-        if self.until:
-            parts.append(f"until {self.until}")
-        return ", ".join(parts)
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
@@ -74,25 +34,6 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
             cache.pop(next(iter(cache)), None)
         except (RuntimeError, StopIteration):  # changed under us by the other thread
             break
-
-
-def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clear: str,
-                    phrases: list[str] | None = None) -> str:
-    """Why nothing came back, and what to try instead (`clear` says how to
-    drop the filters in the caller's interface)."""
-    if not known and not unknown:
-        quoted = ", ".join(f'"{p}"' for p in phrases or [])
-        also = f" (and the quotes keep {quoted} word for word)" if quoted else ""
-        return f"the question has only common words: add a name or a specific term{also}"
-    if not known:
-        return f"none of its words are in the corpus ({', '.join(unknown)}): check the spelling or try other words"
-    missing = f" ({', '.join(unknown)}: not in the corpus)" if unknown else ""
-    if phrases and not filters:
-        quoted = ", ".join(f'"{p}"' for p in phrases)
-        return f"no passage has {quoted} word for word{missing}: try without the quotes"
-    if filters:
-        return f"nothing matches with the filters on ({filters.describe()}){missing}: {clear}"
-    return f"try fewer or other words{missing}"
 
 
 @dataclass(frozen=True)

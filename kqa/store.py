@@ -33,7 +33,7 @@ import numpy as np
 
 FORMAT_VERSION = 5  # 3: per-file table in sources.json, listing digest in the manifest; 4: articles.jsonl;
 # 5: form_df.npy (articles using each stem-table word, so a refresh can drop words no article has left)
-PASSAGES_VERSION = 12  # 12: title/source/author/url aliases, source_inferred; 11: a date is inferred only from a date line near the top; 10: page navigation lines skipped before a headline, more page leftovers; 9: an article of 8+ paragraphs cuts only those over 2x its median; 8: .jsonl CRLF, headline line; bump when articles are read or split differently (titles, dates, passages): indexes are rebuilt
+PASSAGES_VERSION = 13  # 13: a .jsonl record without an id is named by its url; 12: title/source/author/url aliases, source_inferred; 11: a date is inferred only from a date line near the top; 10: page navigation lines skipped before a headline, more page leftovers; 9: an article of 8+ paragraphs cuts only those over 2x its median; 8: .jsonl CRLF, headline line; bump when articles are read or split differently (titles, dates, passages): indexes are rebuilt
 CURRENT = "current"
 MANIFEST = "manifest.json"
 LAZY_FILES = ("sources.json",)  # checksummed when read, not on every open

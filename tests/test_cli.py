@@ -95,6 +95,14 @@ def test_usage_errors_exit_2_with_one_line(ask, args: list[str], message: str) -
     assert "Traceback" not in r.stderr
 
 
+def test_a_bad_date_is_reported_before_the_index_or_numpy_loads(ask) -> None:
+    # a typo in --since must fail fast, not after the ~60 ms numpy import and the index check
+    r = ask("-q", Q, "--since", "yesterday", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert r.returncode == 2 and "--since: unreadable date" in r.stderr
+    imported = [line.split("|")[-1].strip() for line in r.stderr.splitlines() if line.startswith("import time:")]
+    assert "kqa.filters" in imported and "numpy" not in imported and "kqa.search" not in imported
+
+
 def test_missing_corpus_is_a_data_error(tmp_path: Path) -> None:
     r = run_kqa("-q", Q, "--corpus", str(tmp_path / "nope"))
     assert r.returncode == 2 and "corpus folder not found" in r.stderr

@@ -205,3 +205,22 @@ def test_a_signal_inside_a_weakref_callback_is_not_lost(indexed: list[str], tmp_
     r = subprocess.run([sys.executable, str(script), str(int(signum)), *indexed, "-q", "Moscow"],
                        capture_output=True, text=True, timeout=50)
     check_ending(signum, r.returncode, r.stderr)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_the_command_runs_one_thread_so_ctrl_c_reaches_the_one_that_acts_on_it(indexed: list[str]) -> None:
+    # numpy's OpenBLAS started a worker thread; a SIGINT the kernel gave it was
+    # lost while the main thread read stdin (`kqa -q -` ended 1, "no questions")
+    proc = subprocess.Popen([*kqa_cmd(), *indexed, "-q", "-", "--format", "jsonl"], text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        proc.stdin.write("Nakhchivan railway\n")  # type: ignore[union-attr]
+        proc.stdin.flush()  # type: ignore[union-attr]
+        assert proc.stdout.readline().startswith("{")  # type: ignore[union-attr]  # answered: numpy is loaded
+        threads = len(list(Path(f"/proc/{proc.pid}/task").iterdir()))
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert threads == 1
+    check_ending(signal.SIGINT, proc.returncode, err)

@@ -508,6 +508,14 @@ def test_jsonl_records_with_metadata_and_defaults(tmp_path: Path) -> None:
     assert (c.id, c.source, c.date, c.date_inferred) == ("7", "feed", "2020", False)
 
 
+def test_a_jsonl_record_without_an_id_is_named_by_its_url_which_survives_an_insert(tmp_path: Path) -> None:
+    # named by line, a record inserted above renamed every later one (and a question's "doc" went stale)
+    rec = {"text": BODY, "url": "https://example.com/story"}
+    (a,) = load(tmp_path, "feed.jsonl", jsonl(rec))
+    _, b = load(tmp_path, "feed.jsonl", jsonl({"text": "Inserted above. " + BODY}, rec))
+    assert a.id == b.id == "https://example.com/story" and (a.line, b.line) == (1, 2)
+
+
 def test_jsonl_title_from_text_is_capped(tmp_path: Path) -> None:
     (a,) = load(tmp_path, "x.jsonl", jsonl({"text": "w" * 300}))
     assert a.title == "w" * 99 + "…"

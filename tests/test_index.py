@@ -20,7 +20,8 @@ from kqa import store
 from kqa.analysis import Analyzer
 from kqa.index import load
 from kqa.indexer import open_index
-from kqa.search import Filters, Searcher
+from kqa.filters import Filters
+from kqa.search import Searcher
 
 QUESTIONS = [
     "Who hosted the January 11 meeting in Moscow?",

@@ -13,7 +13,7 @@ from test_tui_helpers import app_for, ask, screen_text, searcher_for, settle, te
 
 from kqa.errors import KqaError
 from kqa.locations import data_dir
-from kqa.search import Filters
+from kqa.filters import Filters
 from kqa.tui.app import KqaApp
 from kqa.tui.indexing import IndexPanel
 from kqa.tui.launch import HISTORY_FILE, create_app
@@ -531,6 +531,22 @@ async def test_a_citation_holds_only_what_the_file_says(tmp_path: Path) -> None:
         cite = app.clipboard.splitlines()[-1]
         # was "— The ferry company..., feed, unknown date (...)": a file name as the outlet, and no date
         assert "feed," not in cite and "unknown date" not in cite and cite.endswith(f"({corpus / 'feed.jsonl'}:1)")
+
+
+async def test_quotation_marks_inside_a_citation_are_nested_as_single_ones(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "quotes.txt").write_text(
+        'Harbour fees\n\nThe harbour master said: “We will raise the fees in March.” Critics called it "a tax on '
+        'fishermen" and promised to fight it.\n', "utf-8")
+    app = app_for(corpus, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "harbour fees")
+        await pilot.press("ctrl+y")
+        quote = app.clipboard.splitlines()[0]
+        # was “...said: “We will raise the fees in March.” Critics...”: the inner quote closed the citation's
+        assert quote == "“The harbour master said: ‘We will raise the fees in March.’ Critics called it ‘a tax on " \
+            "fishermen’ and promised to fight it.”", quote
 
 
 async def test_a_citation_carries_what_the_screen_shows_not_control_bytes(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from textual.color import Color as TextualColor
 from textual.theme import BUILTIN_THEMES
 from test_tui_helpers import app_for, ask, settle
 
-from kqa.search import Filters
+from kqa.filters import Filters
 from kqa.tui.app import KqaApp
 from kqa.tui.palette import app_colors, css
 from kqa.tui.widgets import ResultList

@@ -72,7 +72,7 @@ async def test_short_terminal_article_header_is_one_line_and_text_shows(bundled_
 
 
 async def test_spelling_corrections_are_said_in_the_status_and_the_notice(bundled_copy: Path, tmp_path: Path) -> None:
-    from kqa.search import Filters
+    from kqa.filters import Filters
 
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:

@@ -55,7 +55,7 @@ async def test_footer_shows_f1_help_and_quit_and_ctrl_q_quits(bundled_copy: Path
 async def test_every_footer_key_fits_in_80_columns_with_filters_on(bundled_copy: Path, tmp_path: Path) -> None:
     from test_tui_helpers import ask, settle
 
-    from kqa.search import Filters
+    from kqa.filters import Filters
 
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -115,7 +115,7 @@ def footer_keys(app: object) -> list[str]:
 async def test_footer_keeps_quit_and_help_whole_on_narrow_terminals(bundled_copy: Path, tmp_path: Path, width: int) -> None:
     from test_tui_helpers import ask, settle
 
-    from kqa.search import Filters
+    from kqa.filters import Filters
 
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=(width, 20)) as pilot:
@@ -222,7 +222,7 @@ async def test_filter_form_on_a_short_terminal_reaches_every_field(
 ) -> None:
     from textual.widgets import Input
 
-    from kqa.search import Filters
+    from kqa.filters import Filters
     from kqa.tui.screens import FilterScreen
 
     width, height = size

@@ -27,8 +27,9 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
-from kqa.output import counted
-from kqa.search import Filters, Hit, Searcher
+from kqa.wording import counted
+from kqa.filters import Filters
+from kqa.search import Hit, Searcher
 from kqa.tui.footer import KeyFooter
 from kqa.tui.history import History
 from kqa.tui.indexing import IndexPanel, Opener

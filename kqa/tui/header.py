@@ -7,7 +7,7 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.widget import Widget
 
-from kqa.tui.text import shorten
+from kqa.wording import shorten
 
 TITLE_LINES = 2
 SOURCE_MIN = 12  # cells a source keeps however narrow the screen (then the date is cut instead)

@@ -13,7 +13,8 @@ from kqa.errors import ExitCode
 from kqa.indexer import BuildReport, Progress, Warn
 from kqa.interrupts import SIGNALLED
 from kqa.locations import config_dir, data_dir
-from kqa.search import Filters, Searcher
+from kqa.filters import Filters
+from kqa.search import Searcher
 from kqa.tui.app import KqaApp
 from kqa.tui.history import History
 from kqa.tui.settings import Settings

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from kqa.errors import KqaError
-from kqa.search import Filters
+from kqa.filters import Filters
 from kqa.tui.footer import KeyFooter
 from kqa.tui.widgets import OneLineInput
 

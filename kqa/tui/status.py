@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from kqa.output import counted
+from kqa.wording import counted
 from kqa.query import quoted_phrases
-from kqa.search import Filters, Hit, Searcher, no_results_hint
-from kqa.tui.text import age, clean, duration, plain, shorten
+from kqa.filters import Filters, no_results_hint
+from kqa.search import Hit, Searcher
+from kqa.tui.text import age, clean, duration, plain
+from kqa.wording import shorten
 
 QUOTED_CHARS = 120  # of the question, quoted back in the no-results notice
 UNKNOWN_SHOWN = 8  # unknown words named; more would push the advice off the screen

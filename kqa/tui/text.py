@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from textual.content import Content
 
 from kqa.safetext import clean
+from kqa.wording import elapsed
 from kqa.search import Hit
 
 MATCH_STYLE = "bold underline on $kqa-match"
@@ -68,20 +69,22 @@ def snippet(
     return window, inside, shown
 
 
-def shorten(text: str, limit: int) -> str:
-    """`text` on one line, cut at a word before `limit` chars with "…" (a
-    long question quoted back must not push what follows off the screen)."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat.rfind(" ", 0, limit)
-    return flat[: cut if cut > limit // 2 else limit] + "…"
+def _nested(quote: str) -> str:
+    """Double quotes inside the quotation as single ones, as style guides nest
+    them: a passage ending in a quote would otherwise close with `.””`."""
+    opening = True
+    out = []
+    for ch in quote:
+        if ch == '"':
+            ch, opening = ("‘" if opening else "’"), not opening
+        out.append({"“": "‘", "”": "’"}.get(ch, ch))
+    return "".join(out)
 
 
 def citation(hit: Hit) -> str:
     """The passage with where it comes from (its web address, else its file), for the clipboard."""
     a = hit.article
-    quote = " ".join(clean(hit.text).split())  # what the screen shows: no escape sequence reaches a paste
+    quote = _nested(" ".join(clean(hit.text).split()))  # what the screen shows: no escape sequence reaches a paste
     # only what the file says: a folder or file name standing in for the outlet, or "unknown date", is no citation
     given = None if a.get("source_inferred") or a["source"] == a.get("author") else a["source"]
     source = ", ".join(f for f in (a["title"], given, hit.byline, hit.date_label if a.get("date") else None) if f)
@@ -93,11 +96,8 @@ def age(built_at: float | None, now: float | None = None) -> str:
     """How long ago an epoch time was, in one short word."""
     if not built_at:
         return "unknown"
-    seconds = max(0.0, (now or time.time()) - built_at)
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.0f} {unit} ago"
-    return "just now"
+    seconds = (now or time.time()) - built_at
+    return "just now" if seconds < 60 else f"{elapsed(seconds)} ago"
 
 
 def duration(seconds: float) -> str:

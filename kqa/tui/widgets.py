@@ -18,7 +18,8 @@ from textual.widgets.option_list import Option
 from kqa.search import Hit
 from kqa.tui.header import ClampedTitle, FactsLine, PathLine
 from kqa.tui.history import History
-from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, shorten, snippet
+from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, snippet
+from kqa.wording import shorten
 
 Spans = list[tuple[int, int]]
 SNIPPET_CHARS = 230  # about three lines at 80 columns
