@@ -35,6 +35,9 @@ Data sets:
 * bundled-blind2, mixed-blind2 - 80 more questions written the same way
   (tests/data/bundled_questions_blind2.jsonl, 16 per article), measured
   before any change was made with them in view.
+* bundled-blind3, mixed-blind3 - 80 more (tests/data/bundled_questions_blind3.jsonl),
+  written by a helper who read only the articles, never kqa's code or results,
+  in the last session; their first measurement is recorded in QUALITY.md.
 * --questions FILE (any number of times): your own labelled questions (the
   `kqa eval` format) as extra data sets named after the file: on --corpus DIR
   when given, else on the bundled corpus alone (NAME) and among the BBC
@@ -79,10 +82,12 @@ BUNDLED = ROOT / "corpus"
 QUESTIONS = ROOT / "tests" / "data" / "bundled_questions.jsonl"
 BLIND_QUESTIONS = ROOT / "tests" / "data" / "bundled_questions_blind.jsonl"
 BLIND2_QUESTIONS = ROOT / "tests" / "data" / "bundled_questions_blind2.jsonl"
+BLIND3_QUESTIONS = ROOT / "tests" / "data" / "bundled_questions_blind3.jsonl"
 BBC = SHARED / "data" / "bbc-news"
 K = 10
 QUICK_SQUAD = 500
-ALL_DATASETS = ("squad", "bundled", "mixed", "bundled-blind", "mixed-blind", "bundled-blind2", "mixed-blind2")
+ALL_DATASETS = ("squad", "bundled", "mixed", "bundled-blind", "mixed-blind", "bundled-blind2", "mixed-blind2",
+                "bundled-blind3", "mixed-blind3")
 
 
 @dataclass
@@ -161,6 +166,8 @@ DATASETS: dict[str, Loader] = {
     "mixed-blind": lambda work, quick: _mixed(work, quick, BLIND_QUESTIONS),
     "bundled-blind2": lambda work, quick: _bundled(work, quick, BLIND2_QUESTIONS),
     "mixed-blind2": lambda work, quick: _mixed(work, quick, BLIND2_QUESTIONS),
+    "bundled-blind3": lambda work, quick: _bundled(work, quick, BLIND3_QUESTIONS),
+    "mixed-blind3": lambda work, quick: _mixed(work, quick, BLIND3_QUESTIONS),
 }
 
 

@@ -15,6 +15,7 @@ from kqa.evaluate import first_answer_rank
 QUESTIONS = ROOT / "tests" / "data" / "bundled_questions.jsonl"
 BLIND = ROOT / "tests" / "data" / "bundled_questions_blind.jsonl"
 BLIND2 = ROOT / "tests" / "data" / "bundled_questions_blind2.jsonl"
+BLIND3 = ROOT / "tests" / "data" / "bundled_questions_blind3.jsonl"
 
 
 def _eval(corpus: Path, index: Path, questions: Path, *extra: str):
@@ -25,7 +26,8 @@ def _count_lines(path: Path) -> int:
     return sum(1 for line in path.read_text("utf-8").splitlines() if line.strip())
 
 
-@pytest.mark.parametrize("path", [QUESTIONS, BLIND, BLIND2], ids=["tuned-on", "blind", "blind2"])
+@pytest.mark.parametrize("path", [QUESTIONS, BLIND, BLIND2, BLIND3],
+                         ids=["tuned-on", "blind", "blind2", "blind3"])
 def test_bundled_questions_file_is_well_formed(path: Path) -> None:
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     assert len(records) >= 40
