@@ -121,10 +121,10 @@ def _open(args: argparse.Namespace, rebuild: bool = False, stale_ok: bool = True
     if report is not None:
         counts = searcher.index.manifest["counts"]
         _say(
-            f"indexed {where.corpus}: {counts['articles']} articles, {counts['passages']} passages "
+            f"indexed {where.corpus}: {counted(counts['articles'], 'article')}, {counted(counts['passages'], 'passage')} "
             f"({counted(report.files_read, 'file')} read, {report.files_reused} reused, "
             f"{len(report.skipped)} skipped" + (": kqa info lists them" if report.still_skipped else "")
-            + (f", {report.bad_records} bad records skipped" if report.bad_records else "")
+            + (f", {counted(report.bad_records, 'bad record')} skipped" if report.bad_records else "")
             + f") in {report.seconds:.1f} s"
         )
     return where, searcher
@@ -241,7 +241,9 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return ExitCode.OK
     print(f"corpus     {info['corpus']}")
-    print(f"articles   {info['articles']} from {info['files']} files ({len(skipped)} skipped)")
+    bad = sum(len(problems) for problems in bad_records.values())
+    also = f", {counted(bad, 'bad record')}" if bad else ""  # lines of .jsonl files: the file itself is read
+    print(f"articles   {info['articles']} from {counted(info['files'], 'file')} ({len(skipped)} skipped{also})")
     print(f"passages   {info['passages']}")
     print(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']})")
     print(f"built      {info['built_at']} ({elapsed(info['age_seconds'])} ago)")
@@ -255,7 +257,7 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
         print(f"skipped    {rel}: {reason}")
     for rel, problems in bad_records.items():
         for problem in problems:
-            print(f"skipped    {rel} {problem}")
+            print(f"bad record {rel} {problem}")
     return ExitCode.OK
 
 
