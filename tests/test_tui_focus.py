@@ -102,8 +102,13 @@ async def test_ctrl_o_hides_the_article_without_moving_focus_from_the_question(b
         await pilot.press("ctrl+o", *" now")
         assert not app.query_one(Reader).display and isinstance(app.focused, QuestionBox)
         assert app.query_one(QuestionBox).value == "peace deal now"
-        await pilot.press("ctrl+o")  # open again from the question box: the article takes the focus
-        await pilot.press("ctrl+o")  # ... and hiding it from inside puts the focus on the list
+        await pilot.press("ctrl+o")  # open again from the question box: the focus stays (it went into the article)
+        assert app.query_one(Reader).display and isinstance(app.focused, QuestionBox)
+        await pilot.press("ctrl+o", *" too")  # twice is as before
+        assert not app.query_one(Reader).display and app.query_one(QuestionBox).value == "peace deal now too"
+        await pilot.press("tab", "ctrl+o")  # from the list, the article takes the focus to be scrolled
+        assert isinstance(app.focused, ArticleScroll)
+        await pilot.press("ctrl+o")  # ... and hiding it from inside puts the focus back on the list
         assert isinstance(app.focused, ResultList)
 
 

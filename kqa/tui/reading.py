@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 
 from kqa.search import Hit, Searcher
-from kqa.tui.widgets import ArticleScroll, Reader, ResultList
+from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList
 
 WIDE_COLUMNS = 110  # from here the article opens beside the list, not over it
 
@@ -99,7 +99,9 @@ class ReadingApp(App[int]):
         if hit is None:
             self.notify("Ask a question first: the reading pane shows the selected result.")
             return
-        self._read(hit, focus=True)
+        # from the question box the focus stays, as a preview toggle leaves it (fzf): typing goes on,
+        # and a second Ctrl+O undoes the first
+        self._read(hit, focus=not isinstance(self.focused, QuestionBox))
 
     def action_back(self) -> None:
         focused = self.focused
