@@ -197,3 +197,62 @@ async def test_a_pagers_keys_move_or_close_the_article_and_leave_the_question_al
         await settle(app, pilot)
         assert isinstance(app.focused, ResultList) and not app.query_one(Reader).display
         assert app.query_one("#question").value == MOSCOW  # no letter went on the question
+
+
+async def test_n_and_shift_n_step_through_the_matched_words_as_in_less(bundled_copy: Path, tmp_path: Path) -> None:
+    # a pager user's n / N went on the question, which re-ran it and closed the article
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(90, 24)) as pilot:
+        await ask(app, pilot, "Nakhchivan railway")
+        await pilot.press("enter", "g")
+        await settle(app, pilot)
+        scroll = app.query_one(ArticleScroll)
+        tops = [scroll.scroll_y]
+        for _ in range(30):
+            await pilot.press("n")
+            await settle(app, pilot)
+            if scroll.scroll_y == tops[-1]:
+                break  # no match further down (or the end of the article)
+            tops.append(scroll.scroll_y)
+            line = screen_text(app).splitlines()[scroll.content_region.y + 2].lower()  # the match, two lines of context above
+            assert "nakhchivan" in line or "railway" in line, line
+        assert len(tops) >= 4 and tops == sorted(tops)
+        await pilot.press("N")
+        await settle(app, pilot)
+        assert scroll.scroll_y == tops[-2]  # back to the previous match
+        assert app.query_one("#question").value == "Nakhchivan railway" and app.focused is scroll
+
+
+async def test_o_opens_the_web_address_or_copies_it_where_no_browser_can_show(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    url = "https://example.com/news/harbour-strike"
+    (corpus / "a.md").write_text(f"---\ntitle: Harbour strike\nurl: {url}\n---\nThe harbour strike ended on Tuesday.\n",
+                                 "utf-8")
+    (corpus / "b.md").write_text("---\ntitle: Ferry\nurl: javascript:alert(1)\n---\nThe ferry strike went on.\n", "utf-8")
+    opened: list[str] = []
+    for display, expected in ((":0", "opened"), (None, "copied")):
+        monkeypatch.setattr("sys.platform", "linux")
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        if display:
+            monkeypatch.setenv("DISPLAY", display)
+        else:
+            monkeypatch.delenv("DISPLAY", raising=False)
+        app = app_for(corpus, tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            monkeypatch.setattr(app, "open_url", lambda address, **kw: opened.append(address))
+            await ask(app, pilot, "harbour strike")
+            await pilot.press("enter")
+            await settle(app, pilot)
+            await pilot.press("o")
+            await settle(app, pilot)
+            if expected == "opened":
+                assert opened == [url] and app.clipboard == ""
+            else:  # over SSH: a text browser would start in this terminal, over the app
+                assert opened == [url] and app.clipboard == url
+            assert app.query_one("#question").value == "harbour strike"
+            await ask(app, pilot, "ferry strike")
+            await pilot.press("enter", "o")
+            await settle(app, pilot)
+            assert opened == [url]  # not a web address: nothing run

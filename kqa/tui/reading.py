@@ -8,11 +8,15 @@ terminal is resized. KqaApp builds on this class; the searcher comes from it.
 
 from __future__ import annotations
 
+import os
+import sys
+
 from textual import events, on
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import OptionList
 
+from kqa.safetext import clean
 from kqa.search import Hit, Searcher
 from kqa.tui.widgets import ArticleScroll, QuestionBox, Reader, ResultList
 
@@ -103,6 +107,23 @@ class ReadingApp(App[int]):
         # and a second Ctrl+O undoes the first
         self._read(hit, focus=not isinstance(self.focused, QuestionBox))
 
+    def action_open_address(self) -> None:
+        """`o` in the article: its web address in the browser. Where no
+        graphical browser can show it (over SSH, a console), the address goes
+        to the clipboard instead: Python would start a text browser in this
+        very terminal, over the app."""
+        hit = self._selected_hit()
+        url = (hit.article.get("url") or "").strip() if hit is not None else ""
+        if not url.lower().startswith(("https://", "http://")):  # data, not a command: no file:, javascript:
+            self.notify("This article has no web address: its file is shown under the title (ctrl+y copies both).")
+            return
+        if _graphical():
+            self.open_url(url)
+            self.notify(clean(url), title="Opening in the browser")
+        else:
+            self.copy_to_clipboard(url)
+            self.notify(clean(url), title="No browser here: address sent to the clipboard")
+
     def action_back(self) -> None:
         focused = self.focused
         if isinstance(focused, ArticleScroll):
@@ -127,3 +148,8 @@ class ReadingApp(App[int]):
         if reader.display and reader.hit is not None:
             return reader.hit
         return self.query_one("#results", ResultList).current
+
+
+def _graphical() -> bool:
+    """Whether a browser window can open where the app runs."""
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

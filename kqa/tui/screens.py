@@ -32,6 +32,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("home / end", "the first / last result; the article's top / end"),
         ("space / b", "page down / up in the article"),
         ("g / G, q", "the article's top / end, close it (as in less)"),
+        ("n / N", "the article's next / previous matched word"),
+        ("o", "open the article's web address (no browser: copy it)"),
         ("enter / click", "read the whole article at the passage"),
         ("escape", "back: article → results → question"),
         ("ctrl+o", "show / hide the reading pane"),

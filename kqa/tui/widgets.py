@@ -229,7 +229,7 @@ class ArticleScroll(RefinesQuestion, VerticalScroll):
     """The scrolling article text under the reader's fixed header."""
 
     # a pager's keys (less, man): here they move or close the article, never land on the question
-    KEPT = RefinesQuestion.KEPT | {"space", "b", "g", "G", "q"}
+    KEPT = RefinesQuestion.KEPT | {"space", "b", "g", "G", "q", "n", "N", "o"}
 
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False),
@@ -239,7 +239,15 @@ class ArticleScroll(RefinesQuestion, VerticalScroll):
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "End", show=False),
         Binding("q", "app.back", "Close", show=False),
+        Binding("n", "match(True)", "Next match", show=False),
+        Binding("N", "match(False)", "Previous match", show=False),
+        Binding("o", "app.open_address", "Open address", show=False),
     ]
+
+    def action_match(self, forward: bool) -> None:
+        reader = next((a for a in self.ancestors if isinstance(a, Reader)), None)
+        if reader is not None and not reader.to_match(forward):
+            self.app.bell()
 
 
 class Reader(Vertical):
@@ -256,6 +264,7 @@ class Reader(Vertical):
         self._extent: tuple[object, ...] = ()  # the scroll's size and range when last seen
         self._homing = False  # show scrolled home and that scroll has not been seen yet
         self._from = 0  # where the shown passage starts in the article (after a headline it repeats)
+        self._matches: list[tuple[str, str, int]] = []  # (part, its text up to a matched word's end, ...) for n / N
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reader-head"):  # each line keeps its place: a long title cannot push the rest out
@@ -310,8 +319,10 @@ class Reader(Vertical):
             ("#reader-passage", body[self._from : hit.end], self._from),
             ("#reader-after", after.lstrip(), after_at),
         )
+        self._matches = []
         for selector, text, offset in parts:
             local = [(s, e) for s, e in spans if s >= offset and e <= offset + len(text)]
+            self._matches += [(selector, text, e - offset) for _, e in local]
             widget = self.query_one(selector, Static)
             content = highlighted(text, local, offset)
             if selector == "#reader-passage" and hit.answer_end > hit.answer_start:
@@ -325,6 +336,28 @@ class Reader(Vertical):
         self._homing = scroll.scroll_y != 0  # its scroll event may come after _place's target is set
         scroll.scroll_home(animate=False)
         self.call_after_refresh(self._place)
+
+    MATCH_CONTEXT = 2  # lines shown above a match that n / N scrolls to
+
+    def to_match(self, forward: bool) -> bool:
+        """Scroll to the next (or previous) matched question word, as `n` /
+        `N` after a search in less; False when there is none that way."""
+        scroll = self.query_one(ArticleScroll)
+        lines = []
+        for selector, text, end in self._matches:
+            part = self.query_one(selector, Static)
+            width = part.content_region.width
+            if part.display and width > 0:  # the line holding the word's end: a word is not split
+                lines.append(part.virtual_region.y + len(plain(text[:end]).wrap(width)) - 1 - self.MATCH_CONTEXT)
+        top = round(scroll.scroll_y)
+        ahead = [y for y in lines if (y > top if forward else y < top)]
+        # near the end the view stops at the last page, which shows the match
+        target = max(0, min(min(ahead), scroll.max_scroll_y) if forward else max(ahead)) if ahead else top
+        if target == top:
+            return False
+        self._placed = False
+        scroll.scroll_to(y=target, animate=False)
+        return True
 
     def _place(self) -> None:
         """Scroll the passage to the top, or, when the answer sentence would
