@@ -69,6 +69,14 @@ def test_batch_questions_from_stdin(ask) -> None:
     assert "? zzzunknownword\n  (no results)" in text.stdout
 
 
+def test_a_long_question_of_unknown_words_names_a_few_in_its_one_line_hint(ask) -> None:
+    words = [f"Zq{n:04d}x" for n in range(500)]  # a page pasted by mistake: it used to list all 500
+    assert ask("index").returncode == 0
+    r = ask("-q", " ".join(words))
+    assert r.returncode == 1 and r.stderr.count("\n") == 1
+    assert "(Zq0000x, Zq0001x, Zq0002x, Zq0003x, Zq0004x, Zq0005x, Zq0006x, Zq0007x and 492 more)" in r.stderr
+
+
 def test_no_results_exit_1_with_hint(ask) -> None:
     r = ask("-q", "zzzunknownword")
     assert r.returncode == 1 and r.stdout == ""
