@@ -55,7 +55,10 @@ def paragraphs(root: Path) -> list[str]:
     """All non-empty blank-line paragraphs of all article files under `root`."""
     out: list[str] = []
     for path in corpus_files(root):
-        text = _read(path).replace("\r\n", "\n")
+        try:
+            text = _read(path).replace("\r\n", "\n")
+        except OSError:  # a broken link, an unreadable file: kqa skips them too
+            continue
         text = text[_front_matter_end(text):]
         out.extend(p.strip() for p in _BLANK_LINE.split(text) if p.strip())
     return out

@@ -41,6 +41,8 @@ def _run(src: str, corpus: Path, index: Path, mode: str, env: dict[str, str]) ->
 
 
 def main() -> None:
+    if len(sys.argv) < 4 or sys.argv[1] in ("-h", "--help"):
+        sys.exit(__doc__)
     trees = [str(Path(t).resolve()) for t in sys.argv[1:3]]
     corpora = [Path(p).resolve() for p in sys.argv[3:]]
     with tempfile.TemporaryDirectory(prefix="kqa-refresh-") as tmp:

@@ -9,6 +9,23 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import Any
+
+
+class _lazy:  # noqa: N801 - stands in for re.compile
+    """A pattern compiled on first use: these take ~3 ms to compile, and a
+    `kqa -q` that reads no date (most) should not pay for them at start-up."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, *args: Any) -> None:
+        self._args = args
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
 
 MONTHS = {
     name: i
@@ -23,22 +40,22 @@ MONTHS = {
     for name in names
 }
 _MONTH = r"\b(?=[jfmasond])(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_ISO = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$")
+_ISO = _lazy(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$")
 _TEXT_DATES = [
     # January 12, 2021 / Jan. 12 2021
-    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
+    _lazy(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
     # 12 January 2021
-    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
+    _lazy(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d{2})\b", re.I),
 ]
 
-_SLASHED = re.compile(r"^\d{4}/\d{1,2}(?:/\d{1,2})?(?=$|[T ])")
-_WEEKDAY_BEFORE = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\d|[a-z])", re.I)
+_SLASHED = _lazy(r"^\d{4}/\d{1,2}(?:/\d{1,2})?(?=$|[T ])")
+_WEEKDAY_BEFORE = _lazy(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=\d|[a-z])", re.I)
 # 21/09/2023, 09/21/2023, 21.09.2023: read only where the numbers leave one order possible
-_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})")
-_TIME_AFTER = re.compile(r",?\s+(?:at\s+)?\d{1,2}(?:(?:[:.]\d{2}){1,2}|\s*[ap]\.?m\b).*$", re.I)
+_NUMERIC = _lazy(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})")
+_TIME_AFTER = _lazy(r",?\s+(?:at\s+)?\d{1,2}(?:(?:[:.]\d{2}){1,2}|\s*[ap]\.?m\b).*$", re.I)
 
 
-_ISO_TIME = re.compile(
+_ISO_TIME = _lazy(
     r"[T ](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?", re.I)
 
 
@@ -154,9 +171,9 @@ def _checked(year: int, month: int | None, day: int | None) -> str | None:
 
 HEAD_LINES = 12  # a page's date line sits under its headline and byline
 DATE_LINE_WORDS = 12  # "Published 3 March 2023, 10:00 GMT", "By Jane Doe | Mar. 3, 2023"
-_DATELINE = re.compile(r"([A-Z][A-Za-z .'-]{1,40},\s*)?")  # "MOSCOW, " before a wire story's date
-_BORN = re.compile(r"\b(born|birth)\b", re.I)
-_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s*$")  # "It opened on 3 March 2003." is the story, not a date line
+_DATELINE = _lazy(r"([A-Z][A-Za-z .'-]{1,40},\s*)?")  # "MOSCOW, " before a wire story's date
+_BORN = _lazy(r"\b(born|birth)\b", re.I)
+_SENTENCE_END = _lazy(r"[.!?][\"”’']?\s*$")  # "It opened on 3 March 2003." is the story, not a date line
 
 
 def infer_date(text: str, not_after: dt.date | None = None) -> str | None:
