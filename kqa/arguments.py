@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_index = sub.add_parser("index", parents=[_common(True, ranking=False)], help="build or refresh the index")
     p_index.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
     p_info = sub.add_parser("info", parents=[_common(True, ranking=False)], help="show corpus and index details")
-    p_info.add_argument("-f", "--format", choices=("text", "json"), dest="info_format")
+    p_info.add_argument("-f", "--format", choices=("text", "json"), dest="info_format",
+                        help="text for people, json for scripts (default text)")
     p_eval = sub.add_parser("eval", parents=[_common(True)],
                             help="measure answer recall/MRR on labelled questions (JSON Lines)")
     p_eval.add_argument("questions", metavar="QUESTIONS.jsonl",
