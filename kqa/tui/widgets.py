@@ -6,6 +6,8 @@ All article text goes through kqa.tui.text (Content, never markup).
 
 from __future__ import annotations
 
+import bisect
+
 
 from textual import events
 from textual.binding import Binding
@@ -264,7 +266,8 @@ class Reader(Vertical):
         self._extent: tuple[object, ...] = ()  # the scroll's size and range when last seen
         self._homing = False  # show scrolled home and that scroll has not been seen yet
         self._from = 0  # where the shown passage starts in the article (after a headline it repeats)
-        self._matches: list[tuple[str, str, int]] = []  # (part, its text up to a matched word's end, ...) for n / N
+        self._matches: dict[str, tuple[str, list[int]]] = {}  # part -> its text, matched words' ends in it (n / N)
+        self._wrapped: dict[tuple[str, int], list[int]] = {}  # (part, width) -> its wrapped lines' starts
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reader-head"):  # each line keeps its place: a long title cannot push the rest out
@@ -319,10 +322,10 @@ class Reader(Vertical):
             ("#reader-passage", body[self._from : hit.end], self._from),
             ("#reader-after", after.lstrip(), after_at),
         )
-        self._matches = []
+        self._matches, self._wrapped = {}, {}
         for selector, text, offset in parts:
             local = [(s, e) for s, e in spans if s >= offset and e <= offset + len(text)]
-            self._matches += [(selector, text, e - offset) for _, e in local]
+            self._matches[selector] = (text, [e - offset for _, e in local])
             widget = self.query_one(selector, Static)
             content = highlighted(text, local, offset)
             if selector == "#reader-passage" and hit.answer_end > hit.answer_start:
@@ -344,11 +347,12 @@ class Reader(Vertical):
         `N` after a search in less; False when there is none that way."""
         scroll = self.query_one(ArticleScroll)
         lines = []
-        for selector, text, end in self._matches:
+        for selector, (text, ends) in self._matches.items():
             part = self.query_one(selector, Static)
-            width = part.content_region.width
+            width, y = part.content_region.width, part.virtual_region.y - self.MATCH_CONTEXT
             if part.display and width > 0:  # the line holding the word's end: a word is not split
-                lines.append(part.virtual_region.y + len(plain(text[:end]).wrap(width)) - 1 - self.MATCH_CONTEXT)
+                starts = self._line_starts(selector, text, width)
+                lines += [y + bisect.bisect_right(starts, end - 1) - 1 for end in ends]
         top = round(scroll.scroll_y)
         ahead = [y for y in lines if (y > top if forward else y < top)]
         # near the end the view stops at the last page, which shows the match
@@ -358,6 +362,20 @@ class Reader(Vertical):
         self._placed = False
         scroll.scroll_to(y=target, animate=False)
         return True
+
+    def _line_starts(self, selector: str, text: str, width: int) -> list[int]:
+        """Where each wrapped line of a part starts in its text: one wrap per
+        part and width, not one per match (a long article has hundreds)."""
+        key = (selector, width)
+        if key not in self._wrapped:
+            shown, starts, at = clean(text), [], 0
+            for line in plain(text).wrap(width):  # each line is a piece of the text, in order
+                found = shown.find(line.plain, at) if line.plain else at
+                at = found if found >= 0 else at
+                starts.append(at)
+                at += len(line.plain)
+            self._wrapped[key] = starts
+        return self._wrapped[key]
 
     def _place(self) -> None:
         """Scroll the passage to the top, or, when the answer sentence would
