@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,17 @@ BUNDLED = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 BBC = SHARED / "data" / "bbc-news"
 SQUAD = SHARED / "data" / "squad-dev"
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A test run started in the background of a script (`pytest &`, `(cd x && cmd &)`)
+    inherits Ctrl-C ignored, and so would every `kqa` it starts: kqa rightly keeps an
+    ignored SIGINT ignored, and the Ctrl-C tests would see nothing happen. They test
+    what a terminal user gets, so the run takes Python's own Ctrl-C back (children
+    then start with the default)."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
