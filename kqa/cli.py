@@ -161,7 +161,7 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
     filters = Filters.parse(args.source, args.since, args.until)  # before numpy loads: a typo fails fast
     from kqa.output import Writer, use_color
     from kqa.query import quoted_phrases
-    from kqa.wording import shorten
+    from kqa.wording import shorten, some
 
     _, searcher = _open(args)
     color = args.format == "text" and use_color(args.color, sys.stdout)
@@ -182,7 +182,7 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
         missing = [w for w in searcher.known_terms(question)[1] if w not in corrections] if hits else []
         if missing:  # `COVID-19 vaccine`: answers about vaccines, so say the corpus has no `covid`
             about = f" (in {shorten(question, 79)!r})" if args.question == "-" else ""
-            _say(f"not in the corpus{about}: {', '.join(missing)}")
+            _say(f"not in the corpus{about}: {some(missing)}")
         if not hits:  # in a batch, said per question: structured output has no line for it
             known, unknown = searcher.known_terms(question)
             hint = no_results_hint(known, unknown, filters, "try without them", quoted_phrases(question))
@@ -204,8 +204,8 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     from collections import Counter
 
     from kqa import store
-    from kqa.wording import counted, elapsed
     from kqa.sources import scan
+    from kqa.wording import counted, elapsed
 
     where, searcher = _open(args)
     ix = searcher.index

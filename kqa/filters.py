@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from kqa.dates import date_problem, date_span, normalize_date
 from kqa.errors import KqaError
+from kqa.wording import some
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,6 @@ class Filters:
         return ", ".join(parts)
 
 
-
 def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clear: str,
                     phrases: list[str] | None = None) -> str:
     """Why nothing came back, and what to try instead (`clear` says how to
@@ -61,19 +61,11 @@ def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clea
         also = f" (and the quotes keep {quoted} word for word)" if quoted else ""
         return f"the question has only common words: add a name or a specific term{also}"
     if not known:
-        return f"none of its words are in the corpus ({_some(unknown)}): check the spelling or try other words"
-    missing = f" ({_some(unknown)}: not in the corpus)" if unknown else ""
+        return f"none of its words are in the corpus ({some(unknown)}): check the spelling or try other words"
+    missing = f" ({some(unknown)}: not in the corpus)" if unknown else ""
     if phrases and not filters:
         quoted = ", ".join(f'"{p}"' for p in phrases)
         return f"no passage has {quoted} word for word{missing}: try without the quotes"
     if filters:
         return f"nothing matches with the filters on ({filters.describe()}){missing}: {clear}"
     return f"try fewer or other words{missing}"
-
-
-LISTED_WORDS = 8  # a pasted page of unknown words is named by its first few: the hint stays one readable line
-
-
-def _some(words: list[str]) -> str:
-    more = len(words) - LISTED_WORDS
-    return ", ".join(words[:LISTED_WORDS]) + (f" and {more:,} more" if more > 0 else "")

@@ -15,6 +15,7 @@ from typing import IO
 
 from kqa.safetext import clean
 from kqa.search import Hit
+from kqa.wording import one_line
 
 TSV_COLUMNS = (
     "query", "rank", "score", "doc_id", "title", "source", "date", "passage_id",
@@ -40,10 +41,6 @@ def use_color(when: str, stream: IO[str]) -> bool:
         and not os.environ.get("NO_COLOR")
         and os.environ.get("TERM") != "dumb"
     )
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 class Writer:

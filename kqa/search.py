@@ -19,6 +19,7 @@ from kqa.index import Index
 from kqa.query import STOP_MARK, Phrase, Query, parse, word_slots
 from kqa.rerank import RerankParams, best_sentence, has_kind, proximity
 from kqa.spelling import Speller
+from kqa.wording import one_line
 
 Slots = list[tuple[int, int, list[str]]]
 ARTICLE_K1, ARTICLE_B = 1.2, 0.75  # BM25 over whole articles (the article cue): the usual defaults
@@ -190,7 +191,7 @@ class Searcher:
         out: list[int] = []
         for pid in order:
             a, start, end = self.index.passage_span(pid)
-            text = " ".join(self._body(a)[start:end].split())
+            text = one_line(self._body(a)[start:end])
             if text not in seen:
                 seen.add(text)
                 out.append(pid)

@@ -11,10 +11,24 @@ def counted(n: object, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def one_line(text: str) -> str:
+    """Runs of whitespace, newlines included, as one space."""
+    return " ".join(text.split())
+
+
+LISTED_WORDS = 8  # words named in a one-line message; a pasted page of them would push the rest off
+
+
+def some(words: list[str]) -> str:
+    """`a, b, c`, or the first LISTED_WORDS and `and 4 more`."""
+    more = len(words) - LISTED_WORDS
+    return ", ".join(words[:LISTED_WORDS]) + (f" and {more:,} more" if more > 0 else "")
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` on one line, cut at a word before `limit` chars with "…" (a
     long question quoted back must not push what follows off the screen)."""
-    flat = " ".join(text.split())
+    flat = one_line(text)
     if len(flat) <= limit:
         return flat
     cut = flat.rfind(" ", 0, limit)

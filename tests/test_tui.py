@@ -160,6 +160,20 @@ async def test_bad_date_is_shown_in_the_form_not_raised(bundled_copy: Path, tmp_
         assert not isinstance(app.screen, FilterScreen) and not app.filters
 
 
+async def test_many_unknown_words_are_named_by_a_few_and_a_true_count(bundled_copy: Path, tmp_path: Path) -> None:
+    # the app cut the list to 8 words and "…", then the hint counted the "…" as a ninth word: "… and 1 more"
+    app = app_for(bundled_copy, tmp_path)
+    words = " ".join(f"Zq{n:02d}x" for n in range(12))
+    async with app.run_test(size=(200, 40)) as pilot:
+        await ask(app, pilot, words)
+        notice = text_of(app, "#notice")
+        assert "(zq00x, zq01x, zq02x, zq03x, zq04x, zq05x, zq06x, zq07x and 4 more)" in notice.lower(), notice
+        assert "…" not in notice.lower().split("(zq00x")[1]
+        await ask(app, pilot, "Nakhchivan " + words)  # answered: the words the corpus lacks, on the status line
+        assert "not in the corpus: zq00x, zq01x, zq02x, zq03x, zq04x, zq05x, zq06x, zq07x and 4 more" \
+            in text_of(app, "#status").lower(), text_of(app, "#status")
+
+
 async def test_no_results_says_why(bundled_copy: Path, tmp_path: Path) -> None:
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

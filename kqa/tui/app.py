@@ -27,7 +27,6 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
-from kqa.wording import counted
 from kqa.filters import Filters
 from kqa.search import Hit, Searcher
 from kqa.tui.footer import KeyFooter
@@ -40,6 +39,7 @@ from kqa.tui.settings import Settings
 from kqa.tui.status import answer_line, status_line
 from kqa.tui.text import citation, plain
 from kqa.tui.widgets import ArticleScroll, FilterBar, QuestionBox, Reader, ResultList, Spans
+from kqa.wording import counted
 
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."

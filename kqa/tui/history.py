@@ -12,10 +12,7 @@ import tempfile
 from pathlib import Path
 
 from kqa.safetext import clean
-
-
-def _one_line(question: str) -> str:
-    return " ".join(clean(question).split())
+from kqa.wording import one_line
 
 
 class History:
@@ -52,7 +49,7 @@ class History:
     def add(self, question: str) -> None:
         """Remember a question (moved to the end if asked before); OSError
         propagates so the caller can say the history cannot be saved."""
-        question = _one_line(question)
+        question = one_line(clean(question))
         self._cursor = None
         if not question:
             return
@@ -95,7 +92,7 @@ class History:
         if self._cursor is None:
             self._draft = current
             self._cursor = len(self.items)
-            if len(self.items) > 1 and self.items[-1] == _one_line(current):
+            if len(self.items) > 1 and self.items[-1] == one_line(clean(current)):
                 self._cursor -= 1
         if self._cursor == 0:
             return None

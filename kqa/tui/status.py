@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from kqa.wording import counted
-from kqa.query import quoted_phrases
 from kqa.filters import Filters, no_results_hint
+from kqa.query import quoted_phrases
 from kqa.search import Hit, Searcher
 from kqa.tui.text import age, clean, duration, plain
-from kqa.wording import shorten
+from kqa.wording import counted, shorten, some
 
 QUOTED_CHARS = 120  # of the question, quoted back in the no-results notice
-UNKNOWN_SHOWN = 8  # unknown words named; more would push the advice off the screen
 
 
 def status_line(searcher: Searcher | None, index_failed: bool, answer: str | Content | None) -> Content:
@@ -53,15 +51,13 @@ def answer_line(
     the words searched under another spelling, since the user did not type them.
     `stale`: why the index lacks the folder's latest changes (a word "not in
     the corpus" may be in a file changed since)."""
-    if len(unknown) > UNKNOWN_SHOWN:
-        unknown = [*unknown[:UNKNOWN_SHOWN], "…"]
     fixed = corrected(corrections or {})
     if hits:
         count = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
         # the respelled words before the timing: a narrow status line cuts its end
         text = f"{count} · {fixed} · in {duration(seconds)}" if fixed else f"{count} in {duration(seconds)}"
         if unknown:
-            text += f" · not in the corpus: {', '.join(unknown)}"
+            text += f" · not in the corpus: {some(unknown)}"
         return plain(text)
     hint = no_results_hint(known, unknown, filters, "ctrl+l clears them", quoted_phrases(question))
     if long:

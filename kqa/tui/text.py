@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from textual.content import Content
 
 from kqa.safetext import clean
-from kqa.wording import elapsed
 from kqa.search import Hit
+from kqa.wording import elapsed, one_line
 
 MATCH_STYLE = "bold underline on $kqa-match"
 """Matched question words: bold + underline so they still show with NO_COLOR,
@@ -84,12 +84,12 @@ def _nested(quote: str) -> str:
 def citation(hit: Hit) -> str:
     """The passage with where it comes from (its web address, else its file), for the clipboard."""
     a = hit.article
-    quote = _nested(" ".join(clean(hit.text).split()))  # what the screen shows: no escape sequence reaches a paste
+    quote = _nested(one_line(clean(hit.text)))  # what the screen shows: no escape sequence reaches a paste
     # only what the file says: a folder or file name standing in for the outlet, or "unknown date", is no citation
     given = None if a.get("source_inferred") or a["source"] == a.get("author") else a["source"]
     source = ", ".join(f for f in (a["title"], given, hit.byline, hit.date_label if a.get("date") else None) if f)
     where = a.get("url") or hit.full_path  # the web address to cite, where known
-    return f"“{quote}”\n— {' '.join(clean(source).split())} ({clean(where).replace(chr(10), chr(0x240A))})"
+    return f"“{quote}”\n— {one_line(clean(source))} ({clean(where).replace(chr(10), chr(0x240A))})"
 
 
 def age(built_at: float | None, now: float | None = None) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 
-
 from textual import events
 from textual.binding import Binding
 from textual.app import ComposeResult
