@@ -7,8 +7,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
+import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 from kqa import __version__
 from kqa.errors import KqaError
@@ -33,6 +34,11 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # no --sou for --source: a script written so would break when an option is added (as in rg, jq)
         super().__init__(*args, allow_abbrev=False, **kwargs)
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        """argparse drops a failed write: `kqa --help > file` on a full disk must fail as other output does."""
+        if message:
+            (file or sys.stderr).write(message)
 
     def error(self, message: str) -> NoReturn:
         if message.startswith("argument -q/--question: expected one argument"):

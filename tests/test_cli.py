@@ -152,6 +152,16 @@ def test_full_output_device_is_one_clear_error(bundled_copy: Path, tmp_path: Pat
     assert r.returncode == 2
     assert r.stderr == "kqa: error: cannot write the output: No space left on device\n"
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["index", "--help"]])
+def test_help_to_a_full_device_fails_as_any_output_does(args: list[str]) -> None:
+    """`kqa --help > file` on a full disk must not pass for a success in a script."""
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([*kqa_cmd(), *args], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert r.returncode == 2
+    assert r.stderr == "kqa: error: cannot write the output: No space left on device\n"
+
+
 def test_no_question_without_terminal_says_what_to_do(ask) -> None:
     r = ask()
     assert r.returncode == 2
