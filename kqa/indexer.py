@@ -156,7 +156,7 @@ def open_index(
         reason = f"cannot write index at {index_dir}: {exc.strerror or exc}"
         if stale is None or not stale_ok:
             raise KqaError(reason) from None
-        warn(f"{reason}; answering from the index as it was")
+        warn(f"{reason}; using the index as it was")
         stale.stale = reason
         return stale, None
 
