@@ -10,7 +10,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO
 
 from kqa.safetext import clean
@@ -128,18 +128,39 @@ Word = tuple[int, int]
 
 def _wrap(text: str, width: int) -> list[list[Word]]:
     """Words of `text` (offsets) filled into lines of at most `width` columns;
-    wrapping before styling, so escape codes never count as text."""
+    wrapping before styling, so escape codes never count as text. A word wider
+    than a line (Chinese or Japanese text has no spaces; a long web address)
+    is cut where the line ends, as a terminal would, but under the indent."""
     lines: list[list[Word]] = []
     used = 0
     for m in re.finditer(r"\S+", text):
-        size = m.end() - m.start()
-        if lines and lines[-1] and used + 1 + size <= width:
-            lines[-1].append(m.span())
-            used += 1 + size
-        else:
-            lines.append([m.span()])
-            used = size
+        for start, end, size in _pieces(text, m.start(), m.end(), width):
+            if lines and lines[-1] and used + 1 + size <= width:
+                lines[-1].append((start, end))
+                used += 1 + size
+            else:
+                lines.append([(start, end)])
+                used = size
     return lines
+
+
+def _pieces(text: str, start: int, end: int, width: int) -> Iterator[tuple[int, int, int]]:
+    """The word text[start:end] as runs of at most `width` columns, with their
+    columns: two for a wide character, none for a combining one."""
+    if end - start <= width and text[start:end].isascii():
+        yield start, end, end - start
+        return
+    import unicodedata
+
+    piece, used = start, 0
+    for i in range(start, end):
+        ch = text[i]
+        size = 0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + size > width and i > piece:
+            yield piece, i, used
+            piece, used = i, 0
+        used += size
+    yield piece, end, used
 
 
 def _render(text: str, words: list[Word], matches: Sequence[Word], answer: Word) -> str:

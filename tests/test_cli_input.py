@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,23 @@ def test_terminal_text_wraps_by_visible_width_and_closes_styles_per_line(ask) ->
         assert line.count("\x1b[1;33m") == line.count("\x1b[22;39m")
 
 
+def test_terminal_text_wraps_wide_characters_and_words_longer_than_a_line(tmp_path: Path) -> None:
+    """A Chinese or Japanese article has no spaces and two columns a character:
+    left to the terminal, its lines would run past the indent."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = "北京新闻" + "东京的记者报道了俄罗斯和亚美尼亚之间的会谈结果" * 6 + "。"
+    (corpus / "zh.txt").write_text(f"北京新闻\n\n{text}\n\nThe okapi https://example.com/{'x' * 90} report.\n", "utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "北京新闻 okapi",
+                "--color", "always", env={"COLUMNS": "40"})
+    assert r.returncode == 0, r.stderr
+    body = [ANSI.sub("", line) for line in r.stdout.splitlines() if line.startswith("   ") and "·" not in line]
+    columns = [sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in body]
+    assert max(columns) <= 40 and len(body) >= 8, body
+    assert text in "".join(line[3:] for line in body).replace(" ", "")  # cut, nothing lost
+    assert any(line.startswith("   https://example.com/") for line in body)
+
+
 def test_odd_jsonl_records_are_skipped_or_repaired_not_fatal(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     corpus.mkdir()
@@ -160,8 +178,6 @@ def test_no_results_hint_names_the_unknown_word_beside_known_ones(ask) -> None:
 
 
 def test_decomposed_accents_are_found_as_typed_and_unaccented(tmp_path: Path) -> None:
-    import unicodedata
-
     corpus = tmp_path / "c"
     corpus.mkdir()
     text = "Cafe story\n\nThe café in Zürich served crème brûlée to Ayşegül on Monday.\n"
