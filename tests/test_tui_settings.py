@@ -96,3 +96,23 @@ async def test_a_theme_change_keeps_other_settings_and_reads_a_byte_order_mark(b
         app.theme = "gruvbox"  # as the palette's theme picker does
         await pilot.pause()
     assert json.loads(path.read_text("utf-8")) == {"theme": "gruvbox", "layout": {"split": 40}, "k": 7}
+
+
+@pytest.mark.parametrize("content", [b'{"theme": "nord", "other": 1', b'["nord"]', b"\xff\xfe\x00"])
+async def test_a_theme_change_leaves_a_settings_file_it_cannot_read_as_it_is(
+        bundled_copy: Path, tmp_path: Path, content: bytes) -> None:
+    """A hand edit with a typo still holds the user's other settings: saving
+    the theme over it would lose them, so the app says so and keeps the file."""
+    path = settings_file()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert app.theme == "textual-light"  # for this run
+        said = " ".join(screen_text(app).split())
+        assert "cannot save the theme" in said and "not a JSON object" in said, said
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in path.parent.iterdir()) == [SETTINGS_FILE]
