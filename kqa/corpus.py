@@ -107,9 +107,20 @@ def read_articles(src: SourceFile, problems: list[str] | None = None) -> list[Ar
         not_after = dt.date.fromtimestamp(src.mtime_ns / 1e9) + dt.timedelta(days=1)
     except (ValueError, OverflowError, OSError):  # a time past 9999 (tmpfs, XFS, btrfs keep one): no bound
         not_after = dt.date.max
+    if _OWN_OUTPUT.match(text):  # `kqa -q ... > hits.jsonl` in the articles folder
+        raise CorpusFileError("kqa's own output (saved results), not an article")
     if src.relpath.lower().endswith(JSONL_SUFFIXES):
         return _jsonl_articles(src.relpath, text, problems if problems is not None else [], not_after)
     return [_text_article(src.relpath, text, not_after)]
+
+
+# kqa's results saved in the folder they came from: read back, a copy would
+# outrank its article and, as a duplicate, hide it (jsonl, the text format, tsv)
+_OWN_OUTPUT = re.compile(
+    r'\A(?:\s*\{"query": .*"rank": \d+, "score": .*"passage_id": '
+    r"|(?:\? [^\n]*\n(?:  \(no results\)\n\n\? [^\n]*\n)*)?1\. [^\n]*\n   [^\n]* · score -?\d+\.\d\d\n"
+    r"|query\trank\tscore\tdoc_id\t)"
+)
 
 
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+|\s+#+\s*$")  # `# Title` in Markdown: the title is `Title`

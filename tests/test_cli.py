@@ -211,6 +211,27 @@ def test_index_command_fails_when_the_refresh_cannot_be_written(ask, bundled_cop
     assert "stale      the folder changed since: cannot write index at" in ask("info").stdout
     assert json.loads(ask("info", "--format", "json").stdout)["articles"] == 5
 
+@pytest.mark.parametrize("fmt, name", [("jsonl", "hits.jsonl"), ("text", "notes.txt"), ("tsv", "hits.txt"),
+                                       ("text", "batch.md")])
+def test_results_saved_inside_the_corpus_are_not_read_back_as_articles(
+        bundled_copy: Path, tmp_path: Path, fmt: str, name: str) -> None:
+    """`kqa --corpus . -q ... > hits.jsonl` run in the articles folder: the
+    saved copy must not outrank (and, as a duplicate, hide) the article."""
+    base = ["--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "--format", fmt]
+    question = "-" if name == "batch.md" else Q
+    top = json.loads(run_kqa(*base[:4], "-q", Q, "-k", "1", "--format", "jsonl").stdout)["path"]
+    saved = run_kqa(*base, "-q", question, input=f"{Q}\nPutin Aliyev\n")
+    assert saved.returncode == 0 and saved.stdout
+    (bundled_copy / name).write_text(saved.stdout, "utf-8")
+    r = run_kqa(*base[:4], "-q", Q, "-k", "3", "--format", "jsonl")
+    assert r.returncode == 0
+    assert [json.loads(line)["path"] for line in r.stdout.splitlines()][0] == top
+    assert f"{name}: kqa's own output (saved results), not an article" in r.stderr
+    info = run_kqa(*base[:4], "info", "--format", "json")
+    assert json.loads(info.stdout)["articles"] == 5
+    assert json.loads(info.stdout)["skipped"] == {name: "kqa's own output (saved results), not an article"}
+
+
 def test_bad_files_are_reported_and_skipped(bundled_copy: Path, tmp_path: Path) -> None:
     (bundled_copy / "latin1.txt").write_bytes("Caf\xe9 prices \xa3 rise".encode("latin-1"))
     (bundled_copy / "empty.md").write_text("", "utf-8")
