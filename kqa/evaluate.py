@@ -8,6 +8,7 @@ own questions to check a corpus or a setting; the benchmarks run it on ours.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -77,35 +78,97 @@ def load_questions(path: Path) -> list[Question]:
 def parse_questions(text: str, name: str) -> list[Question]:
     """Questions from JSON Lines `{"q": ..., "answers": [...], "doc"?: ...}`;
     answers are non-empty strings (numbers are read as their text), "doc"
-    a string naming the article (kept with the results, not scored)."""
-    out = []
+    a string naming the article (kept with the results, not scored). Every
+    bad line is named with what is wrong with it, as a linter does, so a
+    hand-written file is mended in one pass."""
+    import sys
+
+    out: list[Question] = []
+    bad: list[str] = []
     for n, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 may sit inside a string
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
-            q, answers, doc = rec["q"], rec["answers"], rec.get("doc")
-            if not isinstance(q, str) or not q.strip() or not isinstance(answers, list) or not answers:
-                raise ValueError
-            texts = [str(a) for a in answers if isinstance(a, (str, int, float)) and not isinstance(a, bool)]
-            if len(texts) != len(answers) or not all(t.strip() for t in texts):
-                raise KqaError(f"{name}:{n}: every answer must be a non-empty string")
-            if doc is not None and not isinstance(doc, (str, int)):
-                raise KqaError(f"{name}:{n}: \"doc\" must be a string")
-            out.append(Question(q.strip(), tuple(texts), None if doc is None else str(doc)))
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-            raise KqaError(f"{name}:{n}: expected {{\"q\": \"...\", \"answers\": [\"...\"]}}") from None
+            out.append(_question(line))
+        except ValueError as exc:
+            bad.append(f"{name}:{n}: {exc}")
+    if len(bad) == 1:
+        raise KqaError(bad[0])
+    if bad:
+        for problem in bad:
+            print(f"kqa: {problem}", file=sys.stderr)
+        raise KqaError(f"{len(bad)} bad lines in {name} (above); nothing was measured")
     if not out:
         raise KqaError(f"no questions in {name}")
     return out
 
 
+_KEYS_MEANT = {"q": ("question", "query", "Q"), "answers": ("answer", "Answers", "answer_text", "a")}
+
+
+def _question(line: str) -> Question:
+    """One line's question; ValueError says what is wrong with it."""
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("not valid JSON (nested too deep)") from None
+    if not isinstance(rec, dict):
+        raise ValueError('a line must be a JSON object: {"q": "...", "answers": ["..."]}')
+    for key, meant in _KEYS_MEANT.items():
+        if key not in rec:
+            other = next((k for k in meant if k in rec), None)
+            raise ValueError(f'no "{key}"' + (f' (the question\'s key is "{key}", not "{other}")' if other else ""))
+    q, answers, doc = rec["q"], rec["answers"], rec.get("doc")
+    if not isinstance(q, str):
+        raise ValueError(f'"q" must be a string, not {_json_kind(q)}')
+    if not q.strip():
+        raise ValueError('"q" is empty')
+    if not isinstance(answers, list):
+        raise ValueError(f'"answers" must be a list of strings, not {_json_kind(answers)}')
+    if not answers:
+        raise ValueError('"answers" is empty')
+    texts = []
+    for i, a in enumerate(answers, start=1):
+        if not isinstance(a, (str, int, float)) or isinstance(a, bool):
+            raise ValueError(f"answer {i} must be a string, not {_json_kind(a)}")
+        texts.append(str(a))
+        if not texts[-1].strip():
+            raise ValueError(f"answer {i} is blank")
+        if not any(ch.isalnum() for ch in texts[-1]):
+            raise ValueError(f"answer {i} ({texts[-1]!r}) has no letter or digit: any passage would hold it")
+    if doc is not None and not isinstance(doc, (str, int)):
+        raise ValueError('"doc" must be a string')
+    return Question(q.strip(), tuple(texts), None if doc is None else str(doc))
+
+
+def _json_kind(value: object) -> str:
+    """A JSON value's type as the file's author wrote it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return {str: "a string", list: "a list", dict: "an object"}.get(type(value), "a number")
+
+
+def _answer_pattern(answer: str) -> re.Pattern[str]:
+    """`answer` (normalized) as a whole word or words: `UN` is not in "country"
+    (SQuAD's and DPR's has_answer match tokens too). An edge that is not a
+    letter or digit, or is a letter of a script written without spaces
+    (Chinese, Japanese), matches anywhere."""
+    def edge(ch: str) -> bool:
+        return ch.isalnum() and ord(ch) < 0x2E80
+
+    return re.compile(("(?<!\\w)" if edge(answer[0]) else "") + re.escape(answer) + ("(?!\\w)" if edge(answer[-1]) else ""))
+
+
 def first_answer_rank(texts: Sequence[str], answers: Sequence[str]) -> int | None:
     """1-based rank of the first text holding an answer, or None."""
-    wanted = [normalize(a) for a in answers if a.strip()]
+    wanted = [_answer_pattern(a) for a in map(normalize, answers) if a]
     for rank, text in enumerate(texts, start=1):
         norm = normalize(text)
-        if any(a in norm for a in wanted):
+        if any(a.search(norm) for a in wanted):
             return rank
     return None
 

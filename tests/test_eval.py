@@ -201,3 +201,53 @@ def test_eval_warns_when_doc_names_several_articles(bundled_copy: Path, tmp_path
     assert r.returncode == 0
     assert r.stderr.count("names 2 articles") == 1  # the folder-qualified name is one article
     assert "kqa: \"doc\" '000_69eab36f24ff56d5' names 2 articles, any of which counts as right" in r.stderr
+
+
+def test_eval_matches_answers_as_whole_words(bundled_copy: Path, tmp_path: Path) -> None:
+    """`UN` is not found in "country", nor `Azer` in "Azerbaijan": a short answer
+    found inside any word would count every question as answered."""
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"q": "Which organisation sent peacekeepers to Karabakh?", "answers": ["UN"]}\n'
+        '{"q": "Which country fought Armenia?", "answers": ["Azer"]}\n'
+        '{"q": "Who hosted the January 11 meeting in Moscow?", "answers": ["tin hos"]}\n'
+        '{"q": "Who hosted the January 11 meeting in Moscow?", "answers": ["Putin hosted"]}\n', "utf-8")
+    r = _eval(bundled_copy, tmp_path / "ix", questions, "--format", "jsonl")
+    assert [json.loads(line)["rank"] for line in r.stdout.splitlines()] == [None, None, None, 1]
+
+
+@pytest.mark.parametrize("texts, answers, rank", [
+    (["the country"], ["UN"], None), (["the UN said"], ["UN"], 1), (["(UN)"], ["un"], 1),
+    (["Putin’s meeting"], ["Putin"], 1), (["2,000-strong force"], ["2,000"], 1), (["20,000 troops"], ["0,000"], None),
+    (["Mi-24 helicopter"], ["Mi-24"], 1), (["Santa Clara, California."], ["Santa Clara, California."], 1),
+    (["東京的记者报道了会谈"], ["记者"], 1), (["$100 million"], ["$100"], 1), (["Çelik"], ["celik"], 1),
+])
+def test_answer_matching_at_word_edges(texts: list[str], answers: list[str], rank: int | None) -> None:
+    assert first_answer_rank(texts, answers) == rank
+
+
+def test_eval_reports_every_bad_line_with_what_is_wrong(bundled_copy: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join([
+        '{"q": "Who hosted the January 11 meeting in Moscow?", "answers": ["Putin"]}',
+        '{"q": "Who hosted the meeting?", "answers": "Putin"}',
+        '{"q": "When did the war end?", "answers": []}',
+        '{"q": "Trailing comma", "answers": ["November 2020"],}',
+        '{"question": "wrong key name", "answers": ["Putin"]}',
+        '{"q": "", "answers": ["Putin"]}',
+        '{"q": "Punctuation", "answers": ["."]}',
+        '{"q": "Null", "answers": ["x", null]}',
+    ]) + "\n", "utf-8")
+    r = _eval(bundled_copy, tmp_path / "ix", questions)
+    assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
+    lines = r.stderr.splitlines()
+    assert lines.pop(2).startswith(f"kqa: {questions}:4: not valid JSON (")  # Python's words for it vary by version
+    assert lines == [
+        f'kqa: {questions}:2: "answers" must be a list of strings, not a string',
+        f'kqa: {questions}:3: "answers" is empty',
+        f'kqa: {questions}:5: no "q" (the question\'s key is "q", not "question")',
+        f'kqa: {questions}:6: "q" is empty',
+        f"kqa: {questions}:7: answer 1 ('.') has no letter or digit: any passage would hold it",
+        f"kqa: {questions}:8: answer 2 must be a string, not null",
+        f"kqa: error: 7 bad lines in {questions} (above); nothing was measured",
+    ]
