@@ -553,3 +553,11 @@ def test_info_counts_the_files_kqa_does_not_read(tmp_path: Path) -> None:
     assert data["ignored"] == {".html": 2, ".pdf": 1}
     (corpus / "story.html").unlink(), (corpus / "other.HTML").unlink(), (corpus / "report.pdf").unlink()
     assert "ignored" not in run_kqa(*ix, "info").stdout
+
+
+def test_an_option_given_twice_takes_the_last_value(ask) -> None:
+    """As in rg, so an alias's default (`alias kqa='kqa -k 10'`) can be overridden."""
+    r = ask("-k", "4", "-q", Q, "--source", "nosuchsource", "--source", "bloom", "-k", "2", "--format", "jsonl")
+    assert r.returncode == 0
+    hits = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(hits) == 2 and all(h["source"] == "Bloomberg" for h in hits)
