@@ -18,7 +18,7 @@ from kqa.search import Hit
 from kqa.wording import one_line
 
 TSV_COLUMNS = (
-    "query", "rank", "score", "doc_id", "title", "source", "date", "passage_id",
+    "query", "rank", "score", "doc_id", "title", "source", "date", "date_inferred", "passage_id",
     "start", "end", "path", "text",
 )
 
@@ -85,8 +85,8 @@ class Writer:
             self.stream.write("\t".join(TSV_COLUMNS) + "\n")
             self._started = True
         for hit in hits:
-            rec = hit.record()
-            rec["date"] = hit.date_label if rec["date"] else ""
+            rec = hit.record()  # the date as in JSON, so `sort` and `awk '$7 >= "2023"'` read it as a date
+            rec["date_inferred"] = "true" if rec["date_inferred"] else "false"
             fields = (clean(str(rec[c])) if rec[c] is not None else "" for c in TSV_COLUMNS)
             self.stream.write("\t".join(one_line(f) for f in fields) + "\n")
 

@@ -58,6 +58,21 @@ def test_tsv_has_header_and_one_line_per_hit(ask) -> None:
     assert len(lines) == 5 and all(len(line.split("\t")) == len(lines[0].split("\t")) for line in lines)
 
 
+def test_tsv_dates_sort_and_compare_as_dates_and_say_when_inferred(tmp_path: Path) -> None:
+    """`awk '$7 >= "2023"'` and `sort -k7` work on the date column: a `~`
+    before an inferred date sorted after every digit (a 2019 article came out newest)."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "old.txt").write_text("Old quokka story\n\nPublished 3 March 2019\n\n"
+                                    "The quokka population fell sharply on the island.\n", "utf-8")
+    (corpus / "new.md").write_text("---\ntitle: New quokka story\ndate: 2024-05-01\n---\n"
+                                   "The quokka population recovered on the island.\n", "utf-8")
+    r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "quokka population", "--format", "tsv")
+    rows = [dict(zip(r.stdout.splitlines()[0].split("\t"), line.split("\t"))) for line in r.stdout.splitlines()[1:]]
+    assert sorted((row["date"], row["date_inferred"], row["title"]) for row in rows) == [
+        ("2019-03-03", "true", "Old quokka story"), ("2024-05-01", "false", "New quokka story")]
+
+
 def test_batch_questions_from_stdin(ask) -> None:
     questions = [Q, "zzzunknownword", "Who is the chairman of the CSTO council?"]
     r = ask("-q", "-", "--format", "jsonl", "-k", "2", input="\n".join(questions) + "\n\n")
