@@ -23,14 +23,20 @@ class FrontMatterError(ValueError):
     """The block cannot be read; the message says why."""
 
 
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+
+
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """(metadata with lower-case keys, body after the block)."""
+    """(metadata with lower-case keys, body after the block). Blank lines may
+    come before the block, as Pandoc allows (an editor or a script left one)."""
+    whole = text
+    text = _LEADING_BLANK_LINES.sub("", text, count=1)
     fence = text.split("\n", 1)[0].strip()
     if fence not in ("---", "+++"):
-        return {}, text
+        return {}, whole
     lines = text.split("\n")
     if fence == "---" and len(lines) > 1 and not lines[1].strip():
-        return {}, text  # a Markdown rule, as Pandoc reads it: front matter opens on a line of its own
+        return {}, whole  # a Markdown rule, as Pandoc reads it: front matter opens on a line of its own
     closers = ("---", "...") if fence == "---" else (fence,)  # YAML's document end closes it too (Pandoc)
     for i, line in enumerate(lines[1:MAX_LINES], start=1):
         if line.strip() in closers:

@@ -269,6 +269,17 @@ def test_a_markdown_rule_on_the_first_line_is_not_front_matter_and_dots_close_it
     assert out["dots.md"]["text"].startswith(BODY[:40])
 
 
+def test_front_matter_after_blank_lines_is_still_metadata(tmp_path: Path) -> None:
+    """An editor or a script may leave a blank line above the block; Pandoc still
+    reads it as metadata, and indexing it as text lost the title and date."""
+    out, err = hits(tmp_path, {"blank.md": "\n\n---\ntitle: After a blank line\ndate: 2023-02-01\n---\n" + BODY,
+                               "crlf.md": "\r\n---\r\ntitle: Windows\r\n---\r\n" + BODY})
+    assert "skipped /" not in err
+    assert out["blank.md"]["title"] == "After a blank line" and out["blank.md"]["date"] == "2023-02-01"
+    assert out["blank.md"]["text"].startswith(BODY[:40]) and "title:" not in out["blank.md"]["text"]
+    assert out["crlf.md"]["title"] == "Windows"
+
+
 def test_a_page_copied_from_a_browser_is_cited_by_its_headline_not_its_navigation(tmp_path: Path) -> None:
     page = "\n\n".join([
         "Skip to main content", "Accessibility links", "Port talks on the Lachin corridor resume",
