@@ -125,6 +125,7 @@ def _open(args: argparse.Namespace, rebuild: bool = False, stale_ok: bool = True
             f"({counted(report.files_read, 'file')} read, {report.files_reused} reused, "
             f"{len(report.skipped)} skipped" + (": kqa info lists them" if report.still_skipped else "")
             + (f", {counted(report.bad_records, 'bad record')} skipped" if report.bad_records else "")
+            + (f", {report.vanished} removed while indexing" if report.vanished else "")
             + f") in {report.seconds:.1f} s"
         )
     return where, searcher

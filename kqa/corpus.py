@@ -46,6 +46,11 @@ class CorpusFileError(Exception):
     """A file (or record) that cannot be indexed; the message says why."""
 
 
+class FileVanished(CorpusFileError):
+    """The file was listed, then removed before it was read (a folder deleted
+    during a long build): gone, not skipped."""
+
+
 @dataclass
 class Article:
     id: str
@@ -74,6 +79,8 @@ def read_text(path: Path) -> str:
     """File contents as text, or CorpusFileError saying what is wrong."""
     try:
         data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileVanished("removed") from None
     except OSError as exc:
         raise CorpusFileError(f"unreadable ({exc.strerror or exc})") from None
     if not data.strip():

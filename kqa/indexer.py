@@ -62,6 +62,7 @@ class BuildReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # whole files
     still_skipped: int = 0  # of them, unchanged since a build that said why (not warned again)
     bad_records: int = 0  # lines of .jsonl files skipped
+    vanished: int = 0  # files removed between the listing and their reading
     seconds: float = 0.0
 
 
@@ -193,6 +194,8 @@ def _build_locked(
         warn(f"skipped {root / rel}: {reason}")
         report.skipped.append((rel, reason))
     pieces, source_info, form_df, analyzer = _collect(root, files, params, old, report, progress, warn)
+    if report.vanished:  # the folder as it is now, so the next question finds the index current
+        listing = listing_digest([f for f in files if f.relpath in source_info])
     if not pieces:
         raise KqaError(f"no readable articles in {root} (.txt, .md or .jsonl files)")
     manifest = {
@@ -254,9 +257,11 @@ def _collect(
                 report.files_reused += 1
         else:
             lo = len(docs)
-            info[src.relpath] = _read_file(src, analyzer, split, params, vocab, docs, forms, report, warn)
+            read = _read_file(src, analyzer, split, params, vocab, docs, forms, report, warn)
             hi = len(docs)
-            report.files_read += 1
+            if read is not None:  # None: removed meanwhile
+                info[src.relpath] = read
+                report.files_read += 1
         if hi > lo:
             if runs and runs[-1][0] == (prior is not None) and runs[-1][2] == lo:
                 runs[-1][2] = hi
@@ -306,13 +311,16 @@ def _read_file(
     forms: Counter[str],
     report: BuildReport,
     warn: Warn,
-) -> dict[str, Any]:
-    from kqa.corpus import CorpusFileError, read_articles
+) -> dict[str, Any] | None:
+    from kqa.corpus import CorpusFileError, FileVanished, read_articles
 
     problems: list[str] = []
     try:
         articles = read_articles(src, problems)
         done = [(article, _article_passages(article, analyzer, split, params, vocab)) for article in articles]
+    except FileVanished:
+        report.vanished += 1
+        return None
     except CorpusFileError as exc:
         return _skip(src, str(exc), report, warn)
     except (Exception, MemoryError) as exc:  # one odd file must not sink the whole build

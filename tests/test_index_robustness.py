@@ -266,3 +266,25 @@ def test_a_file_modified_after_year_9999_is_indexed(tmp_path: Path) -> None:
         for p in corpus.iterdir():
             p.unlink()
         corpus.rmdir()
+
+
+def test_files_removed_while_indexing_are_gone_not_skipped(tmp_path: Path) -> None:
+    """A folder deleted during a long build: its files are removed, not 400
+    'unreadable' lines, and `kqa info` does not list them as skipped."""
+    corpus = tmp_path / "c"
+    (corpus / "gone").mkdir(parents=True)
+    (corpus / "a.txt").write_text("Aardvark news\n\nThe aardvark census counted many animals.\n", "utf-8")
+    for i in range(5):
+        (corpus / "gone" / f"{i}.txt").write_text(f"Bison news {i}\n\nThe bison herd number {i} grew.\n", "utf-8")
+    warnings: list[str] = []
+
+    def progress(done: int, total: int) -> None:
+        if done == 1:  # a.txt read, then the folder goes
+            for f in (corpus / "gone").iterdir():
+                f.unlink()
+
+    index, report = open_index(corpus, tmp_path / "ix", progress=progress, warn=warnings.append)
+    assert warnings == [] and report is not None and report.skipped == [] and report.vanished == 5
+    assert index.manifest["counts"]["articles"] == 1 and list(index.sources) == ["a.txt"]
+    index, report = open_index(corpus, tmp_path / "ix")
+    assert report is None and index.manifest["counts"]["articles"] == 1  # the index is the folder as it now is
