@@ -1,7 +1,7 @@
 """`kqa eval`: answer recall and MRR on labelled questions.
 
 A question is answered at k when one of its answer strings (case-, accent- and
-quote-insensitive) occurs in one of the top-k passages. Users run it on their
+quote-insensitive) occurs as whole words in one of the top-k passages. Users run it on their
 own questions to check a corpus or a setting; the benchmarks run it on ours.
 """
 
