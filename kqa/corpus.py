@@ -79,8 +79,8 @@ def read_text(path: Path) -> str:
     """File contents as text, or CorpusFileError saying what is wrong."""
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise FileVanished("removed") from None
+    except FileNotFoundError as exc:
+        raise FileVanished(f"unreadable ({exc.strerror})") from None
     except OSError as exc:
         raise CorpusFileError(f"unreadable ({exc.strerror or exc})") from None
     if not data.strip():

@@ -120,6 +120,10 @@ def _day_month(a: int, b: int) -> tuple[int, int] | None:
 
 def date_problem(value: object) -> str:
     """Why `value` is not a date normalize_date can read, in words for the user."""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):  # as the JSON file wrote it
+        import json
+
+        return f"unreadable date {json.dumps(value, ensure_ascii=False, default=str)} (use YYYY, YYYY-MM or YYYY-MM-DD)"
     text = str(value).strip()
     iso = _ISO.match(_SLASHED.sub(lambda m: m.group(0).replace("/", "-"), text)[:10])
     if iso and (why := _impossible(int(iso["y"]), iso["m"] and int(iso["m"]), iso["d"] and int(iso["d"]))):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BBC, BUNDLED, SHARED, needs
-from kqa.corpus import CorpusFileError, SourceFile, read_articles, read_text, scan
+from kqa.corpus import CorpusFileError, FileVanished, SourceFile, read_articles, read_text, scan
 
 SEEDS = SHARED / "seeds"
 
@@ -434,7 +434,7 @@ def test_unreadable_path_even_as_root(tmp_path: Path) -> None:
     (tmp_path / "dir.txt").mkdir()
     with pytest.raises(CorpusFileError, match=r"^unreadable \("):
         read_text(tmp_path / "dir.txt")
-    with pytest.raises(CorpusFileError, match=r"^unreadable \("):
+    with pytest.raises(FileVanished, match=r"^unreadable \("):  # listed, then removed: the build drops it
         read_text(tmp_path / "missing.txt")
 
 
@@ -586,3 +586,14 @@ def test_cited_is_the_source_and_author_the_file_gives(tmp_path: Path) -> None:
     many = ", ".join(f"Author{i} Name{i}" for i in range(150))
     paper = load_one(tmp_path, "f.md", f"---\nsource: Journal\nauthor: {many}\n---\n" + BODY)
     assert paper.cited.split() == f"Journal {many}".split()[:12] and paper.author == many  # shown whole, searched in part
+
+
+@pytest.mark.parametrize(("date", "why"), [
+    ("true", "unreadable date true (use YYYY"), ('{"$date": "2023-01-01T00:00:00Z"}', 'unreadable date {"$date": "2023-01-01T00:00:00Z"}'),
+    ('["2023", "2024"]', 'unreadable date ["2023", "2024"]'), ('"soon"', "unreadable date 'soon'")])
+def test_a_bad_jsonl_date_is_shown_as_the_file_wrote_it(tmp_path: Path, date: str, why: str) -> None:
+    """JSON input echoed as JSON (`true`), not as Python (`True`, `{'$date': ...}`)."""
+    write(tmp_path, "feed.jsonl", '{"text": "Body.", "date": ' + date + '}\n{"text": "Other body."}\n')
+    problems: list[str] = []
+    [article] = read_articles(next(iter(scan(tmp_path))), problems)
+    assert problems[0].startswith(f"line 1: {why}"), problems
