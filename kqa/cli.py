@@ -232,6 +232,7 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
         "index": str(where.index),
         "generation": ix.gen.name,
         "size_bytes": store.disk_size(ix.gen),
+        "disk_bytes": store.folder_size(where.index),  # with the previous generation
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(m["built_at"])),
         "age_seconds": round(time.time() - m["built_at"], 1),
         "format_version": m["format_version"],
@@ -246,7 +247,9 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     also = f", {counted(bad, 'bad record')}" if bad else ""  # lines of .jsonl files: the file itself is read
     print(f"articles   {info['articles']} from {counted(info['files'], 'file')} ({len(skipped)} skipped{also})")
     print(f"passages   {info['passages']}")
-    print(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']})")
+    kept = (f"; {_size(info['disk_bytes'])} on disk with the previous one, kept for readers still on it"
+            if info["disk_bytes"] > info["size_bytes"] else "")
+    print(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']}{kept})")
     print(f"built      {info['built_at']} ({elapsed(info['age_seconds'])} ago)")
     print("bm25       " + ", ".join(f"{k}={v}" for k, v in info["bm25"].items()))
     if ix.stale:

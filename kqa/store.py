@@ -299,3 +299,9 @@ def load_array(gen: Path, key: str) -> np.ndarray:
 
 def disk_size(gen: Path) -> int:
     return sum(p.stat().st_size for p in gen.iterdir() if p.is_file())
+
+
+def folder_size(index_dir: Path) -> int:
+    """Every generation's size: the previous one stays for readers still on
+    it, so the folder holds up to twice what the live one does."""
+    return sum(disk_size(g) for g in index_dir.glob("gen-*") if _is_generation(g) and g.is_dir())

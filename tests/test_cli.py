@@ -198,6 +198,17 @@ def test_info_reports_counts_location_size_and_age(ask, tmp_path: Path) -> None:
     assert "passages" in text.stdout and "built" in text.stdout
 
 
+def test_info_counts_the_previous_generation_in_the_disk_it_takes(ask, bundled_copy: Path) -> None:
+    assert ask("index").returncode == 0
+    one = json.loads(ask("info", "--format", "json").stdout)
+    assert one["disk_bytes"] == one["size_bytes"]
+    (bundled_copy / "new.txt").write_text("Okapi news\n\nThe okapi census counted many animals.\n", "utf-8")
+    assert ask("index").returncode == 0
+    two = json.loads(ask("info", "--format", "json").stdout)
+    assert two["disk_bytes"] > two["size_bytes"] + 0.9 * one["size_bytes"]
+    assert "on disk with the previous one" in ask("info").stdout
+
+
 def test_index_command_and_rebuild(ask, tmp_path: Path) -> None:
     r = ask("index")
     assert r.returncode == 0 and "5 articles" in r.stdout
