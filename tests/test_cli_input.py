@@ -125,7 +125,7 @@ def test_eval_reads_records_holding_unicode_line_separators(ask, tmp_path: Path)
              json.dumps({"q": MOSCOW, "answers": ["Putin"]}), "[" * 100_000]
     questions.write_text("\n".join(lines) + "\n", "utf-8")
     r = ask("eval", str(questions))
-    assert r.returncode == 2 and r.stderr.startswith(f"kqa: error: {questions}:3: expected")
+    assert r.returncode == 2 and r.stderr == f"kqa: error: {questions}:3: not valid JSON (nested too deep)\n"
     questions.write_bytes(b'{"q": "Who?", "answers": ["a"]}\n{"q": "Wh\xff?", "answers": ["a"]}\n')
     r = ask("eval", str(questions))
     assert r.returncode == 2 and f"{questions}:2: not UTF-8 (byte 0xff)" in r.stderr
