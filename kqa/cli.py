@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report()
         if debug:
             traceback.print_exc()  # the traceback, but the documented exit code
+        for detail in exc.details:
+            _say(detail)
         _say(f"error: {exc}")
         return int(exc.code)
     except KeyboardInterrupt:

@@ -16,8 +16,10 @@ class ExitCode(IntEnum):
 
 
 class KqaError(Exception):
-    """A problem the user can fix; shown as one line on stderr, no traceback."""
+    """A problem the user can fix; shown as one line on stderr, no traceback.
+    `details` (one problem a line, as a linter lists them) come before it."""
 
-    def __init__(self, message: str, code: ExitCode = ExitCode.ERROR) -> None:
+    def __init__(self, message: str, code: ExitCode = ExitCode.ERROR, details: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.code = code
+        self.details = details

@@ -81,8 +81,6 @@ def parse_questions(text: str, name: str) -> list[Question]:
     a string naming the article (kept with the results, not scored). Every
     bad line is named with what is wrong with it, as a linter does, so a
     hand-written file is mended in one pass."""
-    import sys
-
     out: list[Question] = []
     bad: list[str] = []
     for n, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 may sit inside a string
@@ -95,9 +93,7 @@ def parse_questions(text: str, name: str) -> list[Question]:
     if len(bad) == 1:
         raise KqaError(bad[0])
     if bad:
-        for problem in bad:
-            print(f"kqa: {problem}", file=sys.stderr)
-        raise KqaError(f"{len(bad)} bad lines in {name} (above); nothing was measured")
+        raise KqaError(f"{len(bad)} bad lines in {name} (above); nothing was measured", details=tuple(bad))
     if not out:
         raise KqaError(f"no questions in {name}")
     return out
