@@ -7,11 +7,10 @@ compacted now and then from the file itself, swapped in whole.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from kqa.safetext import clean
+from kqa.tui.saving import replace_text
 from kqa.wording import one_line
 
 
@@ -74,14 +73,7 @@ class History:
         in: a kill mid-write leaves the old file."""
         assert self.path is not None
         kept = self._latest(self.path.read_text("utf-8", errors="replace").splitlines())
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write("".join(f"{q}\n" for q in kept))
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_text(self.path, "".join(f"{q}\n" for q in kept))
         self._lines = len(kept)
 
     def older(self, current: str) -> str | None:

@@ -10,9 +10,9 @@ mid-write leaves the previous settings whole.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from kqa.tui.saving import replace_text
 
 
 class Settings:
@@ -63,13 +63,4 @@ class Settings:
         if self.path is None:
             return
         values = {**self._read_strictly(), name: value}  # another kqa may have saved meanwhile
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(values, fh, indent=2, sort_keys=True)
-                fh.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_text(self.path, json.dumps(values, indent=2, sort_keys=True) + "\n")

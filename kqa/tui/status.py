@@ -53,7 +53,7 @@ def answer_line(
     the corpus" may be in a file changed since)."""
     fixed = corrected(corrections or {})
     if hits:
-        count = f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
+        count = counted(len(hits), "result")
         # the respelled words before the timing: a narrow status line cuts its end
         text = f"{count} · {fixed} · in {duration(seconds)}" if fixed else f"{count} in {duration(seconds)}"
         if unknown:
