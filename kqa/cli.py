@@ -311,7 +311,7 @@ def _cmd_eval(args: argparse.Namespace) -> ExitCode:
             "q": q.q, "answers": list(q.answers), "doc": q.doc, "rank": first, "answer_sentence": sentence_ok,
             "top": None if top is None else {k: v for k, v in top.record().items()
                                              if k in ("doc_id", "passage_id", "title", "source", "date",
-                                                      "date_inferred", "url", "path", "text", "answer")},
+                                                      "date_inferred", "url", "path", "line", "text", "answer")},
         }, ensure_ascii=False))
 
     per_question = args.eval_format == "jsonl"

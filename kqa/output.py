@@ -19,7 +19,7 @@ from kqa.wording import one_line
 
 TSV_COLUMNS = (
     "query", "rank", "score", "doc_id", "title", "source", "date", "date_inferred", "passage_id",
-    "start", "end", "path", "text",
+    "start", "end", "path", "line", "text",
 )
 
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"

@@ -74,7 +74,14 @@ class Hit:
 
     @property
     def full_path(self) -> str:
+        """For reading and citing: `feed.jsonl:3` names the record, as grep -n would."""
         return os.path.join(self.root, self.path) if self.root else self.path
+
+    @property
+    def file(self) -> str:
+        """For programs: a file they can open (a record's line is given apart, as rg --json does)."""
+        relpath = self.article["relpath"]
+        return os.path.join(self.root, relpath) if self.root else relpath
 
     def record(self) -> dict[str, Any]:
         """The JSON form of a hit (one line of `--format jsonl`)."""
@@ -95,7 +102,8 @@ class Hit:
             "start": self.start,
             "end": self.end,
             "text": self.text,
-            "path": self.full_path,
+            "path": self.file,
+            "line": self.article.get("line"),
             "bm25": round(self.bm25, 6),
             "answer": {"text": self.answer_text, "start": self.answer_start, "end": self.answer_end},
         }

@@ -73,6 +73,30 @@ def test_tsv_dates_sort_and_compare_as_dates_and_say_when_inferred(tmp_path: Pat
         ("2019-03-03", "true", "Old quokka story"), ("2024-05-01", "false", "New quokka story")]
 
 
+def test_a_feed_record_hit_gives_a_file_to_open_and_its_line_apart(tmp_path: Path) -> None:
+    """`jq -r .path | xargs cat` opens the feed and `.line` finds the record, as rg --json gives
+    `path` and `line_number`: `feed.jsonl:2` as the path could not be opened. Text keeps `feed.jsonl:2`."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    records = [{"title": "Ferries", "text": "The ferry timetable changes in May."},
+               {"title": "Quokkas", "text": "The quokka population recovered on the island."}]
+    (corpus / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    (corpus / "note.txt").write_text("Quokka note\n\nA quokka population count is planned.\n", "utf-8")
+    base = ("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "quokka population")
+    hits = {h["title"]: h for h in map(json.loads, run_kqa(*base, "--format", "jsonl").stdout.splitlines())}
+    feed, note = hits["Quokkas"], hits["Quokka note"]
+    assert (feed["path"], feed["line"]) == (str(corpus / "feed.jsonl"), 2)
+    record = Path(feed["path"]).read_text("utf-8").splitlines()[feed["line"] - 1]
+    assert feed["text"] in json.loads(record)["text"]
+    assert (note["path"], note["line"]) == (str(corpus / "note.txt"), None)
+    rows = run_kqa(*base, "--format", "tsv").stdout.splitlines()
+    tsv = {row["title"]: row for row in (dict(zip(rows[0].split("\t"), line.split("\t"))) for line in rows[1:])}
+    assert (tsv["Quokkas"]["path"], tsv["Quokkas"]["line"]) == (str(corpus / "feed.jsonl"), "2")
+    assert tsv["Quokka note"]["line"] == ""
+    assert f"{corpus / 'feed.jsonl'}:2 · score" not in run_kqa(*base).stdout
+    assert "feed.jsonl:2 · score" in run_kqa(*base).stdout
+
+
 def test_batch_questions_from_stdin(ask) -> None:
     questions = [Q, "zzzunknownword", "Who is the chairman of the CSTO council?"]
     r = ask("-q", "-", "--format", "jsonl", "-k", "2", input="\n".join(questions) + "\n\n")

@@ -25,7 +25,7 @@ def hits(tmp_path: Path, files: dict[str, str], *args: str) -> tuple[dict[str, d
     r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "trilateral Lachin corridor",
                 "-k", "50", "--format", "json", *args)
     assert r.returncode in (0, 1), r.stderr
-    out = {Path(h["path"]).name: h for h in json.loads(r.stdout or "[]")}
+    out = {Path(h["path"]).name + (f":{h['line']}" if h["line"] else ""): h for h in json.loads(r.stdout or "[]")}
     return out, r.stderr
 
 
