@@ -21,9 +21,9 @@ from kqa.dates import date_problem, infer_date, normalize_date
 from kqa.stopwords import STOPWORDS
 from kqa.frontmatter import FrontMatterError, as_text, split_front_matter
 from kqa.passages import is_boilerplate
-from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, scan
+from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, content_digest, scan
 
-__all__ = ["Article", "CorpusFileError", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
+__all__ = ["Article", "CorpusFileError", "NotAnAppend", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
 
 FRONT_MATTER_KEYS = ("title", "source", "author", "date", "url")
 # The same fields under the names other tools write (Hugo and newspaper3k `authors`,
@@ -75,14 +75,25 @@ class Article:
         return d
 
 
+class NotAnAppend(Exception):
+    """A feed's indexed top is not as it was (or the rest cannot be read alone): read it whole."""
+
+
 def read_text(path: Path) -> str:
     """File contents as text, or CorpusFileError saying what is wrong."""
+    return _decoded(_read_bytes(path))
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise FileVanished(f"unreadable ({exc.strerror})") from None
     except OSError as exc:
         raise CorpusFileError(f"unreadable ({exc.strerror or exc})") from None
+
+
+def _decoded(data: bytes) -> str:
     if not data.strip():
         raise CorpusFileError("empty file")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Windows "Unicode")
@@ -106,19 +117,48 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_articles(src: SourceFile, problems: list[str] | None = None) -> list[Article]:
-    """Articles in one file; bad records in a `.jsonl` are noted in `problems`."""
-    text = read_text(src.path)
-    # a date written after the file was saved is a deadline, not the news (+1 day: time zones)
+def last_own_date(mtime_ns: int) -> dt.date:
+    """The last day a date found in a file's text can be its own: a date written after
+    the file was saved is a deadline, not the news (+1 day: time zones)."""
     try:
-        not_after = dt.date.fromtimestamp(src.mtime_ns / 1e9) + dt.timedelta(days=1)
+        return dt.date.fromtimestamp(mtime_ns / 1e9) + dt.timedelta(days=1)
     except (ValueError, OverflowError, OSError):  # a time past 9999 (tmpfs, XFS, btrfs keep one): no bound
-        not_after = dt.date.max
+        return dt.date.max
+
+
+def read_articles(src: SourceFile, problems: list[str] | None = None,
+                  appended_to: tuple[int, str] | None = None) -> list[Article]:
+    """Articles in one file; bad records in a `.jsonl` are noted in `problems`.
+
+    `appended_to`, the size and digest of a feed as it was indexed: only the
+    records added below them are read (a feed grows by appending; re-reading
+    every record each time took seconds). NotAnAppend when the top changed.
+    """
+    data = _read_bytes(src.path)
+    problems = problems if problems is not None else []
+    if appended_to is not None:
+        return _appended_records(src, data, *appended_to, problems)
+    text = _decoded(data)
     if _OWN_OUTPUT.match(text):  # `kqa -q ... > hits.jsonl` in the articles folder
         raise CorpusFileError("kqa's own output (saved results), not an article")
     if src.relpath.lower().endswith(JSONL_SUFFIXES):
-        return _jsonl_articles(src.relpath, text, problems if problems is not None else [], not_after)
-    return [_text_article(src.relpath, text, not_after)]
+        return _jsonl_articles(src.relpath, text, problems, last_own_date(src.mtime_ns))
+    return [_text_article(src.relpath, text, last_own_date(src.mtime_ns))]
+
+
+def _appended_records(src: SourceFile, data: bytes, size: int, digest: str, problems: list[str]) -> list[Article]:
+    """The records below a feed's first `size` bytes, numbered as a whole read numbers them."""
+    top, rest = data[:size], data[size:]
+    if not (top.endswith(b"\n") and rest and content_digest(top) == digest and top[:2] not in (b"\xff\xfe", b"\xfe\xff")):
+        raise NotAnAppend
+    try:
+        lines = _decoded(top).count("\n")  # line ends as a whole read counts them (`\r` too)
+        if b"\x00" in rest[:8192]:
+            raise NotAnAppend  # a whole read looks for NUL bytes in the top 8 KiB only: let it decide
+        text = rest.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except (CorpusFileError, UnicodeDecodeError):
+        raise NotAnAppend from None  # a whole read says what is wrong, as it always did
+    return _jsonl_articles(src.relpath, text, problems, last_own_date(src.mtime_ns), first_line=lines + 1)
 
 
 # kqa's results saved in the folder they came from: read back, a copy would
@@ -267,16 +307,17 @@ def _set_date(article: Article, raw: object, not_after: dt.date | None = None) -
 
 
 def _jsonl_articles(relpath: str, text: str, problems: list[str],
-                    not_after: dt.date | None = None) -> list[Article]:
+                    not_after: dt.date | None = None, first_line: int = 1) -> list[Article]:
+    """Every record; from `first_line` on, the lines appended below an indexed feed (none may be usable)."""
     articles: list[Article] = []
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    for lineno, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         try:
             articles.append(_jsonl_record(relpath, lineno, line, not_after))
         except CorpusFileError as exc:
             problems.append(f"line {lineno}: {exc}")
-    if not articles:
+    if not articles and first_line == 1:
         raise CorpusFileError("no usable records" + (f" ({problems[0]})" if problems else ""))
     return articles
 

@@ -2,8 +2,8 @@
 
 Every run compares a digest of the folder listing (path, size, mtime, ctime)
 with the one in the manifest; when something changed, the per-file table is
-read and only changed files are re-read and the rest is carried over
-from the live index. Problems with individual files are reported and skipped.
+read and only changed files are re-read (of a `.jsonl` feed that grew, only
+the records appended) and the rest is carried over from the live index. Problems with individual files are reported and skipped.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 from kqa import store
 from kqa.analysis import ANALYZER_VERSION, Analyzer
 from kqa.bm25 import BM25Params, title_text
-from kqa.sources import SourceFile, listing_digest, printable, scan
+from kqa.sources import JSONL_SUFFIXES, SourceFile, content_digest, listing_digest, printable, scan
 from kqa.errors import KqaError
 from kqa.index import Index, load
 from kqa.merge import Piece, Segment, assemble
@@ -103,10 +103,8 @@ def _unchanged(info: dict[str, Any] | None, src: SourceFile) -> bool:
 
 
 def file_digest(path: Path) -> str | None:
-    import hashlib
-
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        return content_digest(path.read_bytes())
     except OSError:
         return None
 
@@ -229,7 +227,7 @@ def _collect(
     (left as arrays), the rest read now; how many articles use each stemmed word."""
     from kqa.passages import punkt_splitter  # reading and splitting: only when building
 
-    reusable, carried_ids = _reusable(old, files)
+    reusable, appended, carried_ids = _reusable(old, files)
     analyzer = Analyzer(old.stems if old else None)
     splitter: list[SentenceSplitter] = []
 
@@ -243,6 +241,14 @@ def _collect(
     forms: Counter[str] = Counter()  # articles read now using each stemmed word
     runs: list[list[Any]] = []  # [from the old index?, first article, end]
     info: dict[str, Any] = {}
+
+    def run(from_old: bool, lo: int, hi: int) -> None:
+        if hi > lo:
+            if runs and runs[-1][0] == from_old and runs[-1][2] == lo:
+                runs[-1][2] = hi
+            else:
+                runs.append([from_old, lo, hi])
+
     for n, src in enumerate(files, start=1):
         prior = reusable.get(src.relpath)
         if prior is not None:
@@ -255,18 +261,17 @@ def _collect(
                 report.still_skipped += 1
             else:
                 report.files_reused += 1
+            run(True, lo, hi)
         else:
             lo = len(docs)
-            read = _read_file(src, analyzer, split, params, vocab, docs, forms, report, warn)
-            hi = len(docs)
+            top = appended.get(src.relpath)
+            read = _read_file(src, analyzer, split, params, vocab, docs, forms, report, warn, top and top[2])
             if read is not None:  # None: removed meanwhile
                 info[src.relpath] = read
                 report.files_read += 1
-        if hi > lo:
-            if runs and runs[-1][0] == (prior is not None) and runs[-1][2] == lo:
-                runs[-1][2] = hi
-            else:
-                runs.append([prior is not None, lo, hi])
+                if top is not None and read.pop("appended", False):  # its records as indexed, then the new ones
+                    run(True, top[0], top[1])
+            run(False, lo, len(docs))
         if progress:
             progress(n, len(files))
     moved = _assign_ids(runs, docs, carried_ids, old, root, warn)
@@ -311,12 +316,19 @@ def _read_file(
     forms: Counter[str],
     report: BuildReport,
     warn: Warn,
+    indexed: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    from kqa.corpus import CorpusFileError, FileVanished, read_articles
+    """Reads and analyses one file; `indexed`, the stored info of a feed that
+    may only have grown: then only its new records are read, if it did."""
+    from kqa.corpus import CorpusFileError, FileVanished, NotAnAppend, read_articles
 
     problems: list[str] = []
     try:
-        articles = read_articles(src, problems)
+        try:
+            articles = read_articles(src, problems, indexed and (indexed["sig"][0], indexed["digest"]))
+        except NotAnAppend:
+            indexed = None
+            articles = read_articles(src, problems)
         done = [(article, _article_passages(article, analyzer, split, params, vocab)) for article in articles]
     except FileVanished:
         report.vanished += 1
@@ -335,6 +347,9 @@ def _read_file(
         forms.update(words)
         docs.append(_Doc(article.meta(), article.body, passages))  # its id made unique by _assign_ids
     info: dict[str, Any] = {"sig": src.signature, "digest": file_digest(src.path)}
+    if indexed is not None:  # the records above were indexed before: their bad lines too
+        info["appended"] = True
+        problems = indexed.get("problems", []) + problems
     if problems:
         info["problems"] = problems
     return info
@@ -369,28 +384,49 @@ def _skip(src: SourceFile, reason: str, report: BuildReport, warn: Warn) -> dict
     return {"sig": src.signature, "skipped": reason}
 
 
-def _reusable(old: Index | None, files: list[SourceFile]
-              ) -> tuple[dict[str, tuple[int, int, Any]], dict[int, tuple[str, str]]]:
+Ranges = dict[str, tuple[int, int, Any]]
+
+
+def _reusable(old: Index | None, files: list[SourceFile]) -> tuple[Ranges, Ranges, dict[int, tuple[str, str]]]:
     """Article range in the old index (and stored info) of each file whose
-    signature is unchanged, and of each of those articles its id and the id
-    it gave itself (they differ after a `#2`)."""
+    signature is unchanged; the same of each feed that may only have grown (a
+    `.jsonl` now larger); and of each of those articles its id and the id it
+    gave itself (they differ after a `#2`)."""
     if old is None:
-        return {}, {}
+        return {}, {}, {}
+    from kqa.corpus import last_own_date
+
     known = old.sources
     unchanged = {f.relpath for f in files if _unchanged(known.get(f.relpath), f)}
-    ranges: dict[str, tuple[int, int, Any]] = {}
+    grown = {f.relpath: f for f in files if f.relpath not in unchanged and _may_have_grown(known.get(f.relpath), f)}
+    ranges: Ranges = {}
+    tops: Ranges = {}
     ids: dict[int, tuple[str, str]] = {}
     articles = old.articles
     for a in range(len(articles)):  # a file's articles are consecutive
         meta = json.loads(articles.raw(a))  # type: ignore[attr-defined]
         rel = meta["relpath"]
-        if rel in unchanged:
+        into = ranges if rel in unchanged else tops if rel in grown else None
+        if into is not None:
             ids[a] = (meta["id"], meta.get("given_id", meta["id"]))
-            lo = ranges[rel][0] if rel in ranges else a
-            ranges[rel] = (lo, a + 1, known[rel])
+            lo = into[rel][0] if rel in into else a
+            into[rel] = (lo, a + 1, known[rel])
+            if rel in grown and (meta.get("date") is None or meta.get("date_inferred")):
+                # its date was looked for in the text up to the day the feed was saved: that day moved?
+                then, now = (last_own_date(int(sig[1])) for sig in (known[rel]["sig"], grown[rel].signature))
+                if then != now:
+                    del grown[rel]
     for rel in unchanged - ranges.keys():  # files that gave no articles
         ranges[rel] = (0, 0, known[rel])
-    return ranges, ids
+    return ranges, {rel: tops[rel] for rel in grown if rel in tops}, ids
+
+
+def _may_have_grown(info: dict[str, Any] | None, src: SourceFile) -> bool:
+    """A feed indexed before, larger now: records may have been appended."""
+    return (
+        info is not None and src.relpath.lower().endswith(JSONL_SUFFIXES) and "skipped" not in info
+        and info.get("digest") is not None and len(info.get("sig") or ()) >= 2 and src.size > info["sig"][0]
+    )
 
 
 def _assign_ids(runs: list[list[Any]], docs: list[_Doc], carried: dict[int, tuple[str, str]],

@@ -147,6 +147,13 @@ def listing_digest(files: Iterable[SourceFile]) -> str:
     return blake2b(lines.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
+def content_digest(data: bytes) -> str:
+    """What a file's stored digest is of: its bytes (a feed's top is checked against it too)."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def printable(name: str) -> str:
     """`name` with bytes that are not UTF-8 (kept by Python as surrogates) shown as U+FFFD."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -97,6 +97,26 @@ def test_a_feed_record_hit_gives_a_file_to_open_and_its_line_apart(tmp_path: Pat
     assert "feed.jsonl:2 · score" in run_kqa(*base).stdout
 
 
+def test_appending_to_a_feed_reads_the_new_records_and_names_only_their_bad_lines(tmp_path: Path) -> None:
+    """A feed written by a scraper grows a line at a time: the bad line it had is not
+    named again at each question, and an appended record is found at its line."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    feed = corpus / "feed.jsonl"
+    feed.write_text('{"title": "Ferries", "text": "The ferry timetable changes in May."}\n{oops\n', "utf-8")
+    base = ("--corpus", str(corpus), "--index", str(tmp_path / "ix"))
+    first = run_kqa(*base, "-q", "ferry timetable")
+    assert "feed.jsonl line 2: malformed JSON" in first.stderr
+    with feed.open("a", encoding="utf-8") as f:
+        f.write('{"title": "Quokkas", "text": "The quokka population recovered."}\n[1]\n')
+    r = run_kqa(*base, "-q", "quokka population", "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    assert (json.loads(r.stdout)["title"], json.loads(r.stdout)["line"]) == ("Quokkas", 3)
+    assert "line 2" not in r.stderr and "feed.jsonl line 4: record is not a JSON object" in r.stderr
+    info = run_kqa(*base, "info").stdout
+    assert "bad record feed.jsonl line 2: malformed JSON" in info and "bad record feed.jsonl line 4" in info
+
+
 def test_batch_questions_from_stdin(ask) -> None:
     questions = [Q, "zzzunknownword", "Who is the chairman of the CSTO council?"]
     r = ask("-q", "-", "--format", "jsonl", "-k", "2", input="\n".join(questions) + "\n\n")

@@ -135,3 +135,76 @@ def test_refresh_equals_rebuild_when_articles_share_an_id(bundled_copy: Path, tm
         _assert_same_generation(ix, tmp_path / f"fresh-{n}")
         ids = {a["relpath"]: a["id"] for a in load(ix).articles}
         assert ids["zz.txt"] == zz_txt, (change.__name__, ids)
+
+
+def _record(n: int, **extra: object) -> str:
+    return json.dumps({"title": f"Ferry report {n}", "text": f"The ferry number {n} sailed to Zyzzyva island.", **extra}) + "\n"
+
+
+def test_records_appended_to_a_feed_are_read_alone_and_equal_a_rebuild(
+        bundled_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    """A feed grows by appending: only the new records are parsed, numbered and
+    checked as a whole read would; any other change reads the feed whole."""
+    from kqa import corpus as corpus_module
+
+    parsed: list[int] = []
+    parse = corpus_module._jsonl_record
+    monkeypatch.setattr(corpus_module, "_jsonl_record", lambda rel, n, *a: parsed.append(n) or parse(rel, n, *a))
+    feed = bundled_copy / "feed.jsonl"
+    feed.write_text(_record(1, date="2023-09-21") + "{oops\n" + _record(3) + "\n" + _record(5), "utf-8")
+
+    def append(text: str, newline: str = "\n") -> Callable[[], None]:
+        def change() -> None:
+            parsed.clear()
+            with feed.open("a", encoding="utf-8", newline=newline) as f:
+                f.write(text)
+        return change
+
+    def edit_top() -> None:
+        feed.write_text(feed.read_text("utf-8").replace("number 1 ", "number one "), "utf-8")
+
+    whole = [n for n in range(1, 13) if n != 4]  # line 4 is blank
+    ix = tmp_path / "ix"
+    open_index(bundled_copy, ix)
+    for change, lines in [
+        (append(_record(6) + "[1]\n" + _record(8, url="https://example.com/8")), [6, 7, 8]),
+        (append(_record(9, id="nine") + _record(10), newline="\r\n"), [9, 10]),
+        (append(_record(11)[:-1]), [11]),  # no line end yet: a writer part way through
+        (append("\n" + _record(12)), whole),  # the last line grew: the whole feed again
+        (edit_top, whole),
+    ]:
+        parsed.clear()
+        change()
+        _, report = open_index(bundled_copy, ix)
+        assert report is not None and report.files_read == 1
+        assert parsed == lines
+        fresh = tmp_path / f"fresh-{len(os.listdir(tmp_path))}"
+        open_index(bundled_copy, fresh, rebuild=True)
+        _assert_same_generation(ix, fresh)
+    problems = load(ix).sources["feed.jsonl"]["problems"]
+    assert problems == ["line 2: malformed JSON (Expecting property name enclosed in double quotes)",
+                        "line 7: record is not a JSON object"]
+
+
+def test_a_grown_feed_whose_undated_records_could_date_differently_is_read_whole(
+        bundled_copy: Path, tmp_path: Path) -> None:
+    """A date in a record's text counts up to the day the feed was saved: once
+    that day moves, an undated record may now have one, as a rebuild would find."""
+    import datetime as dt
+    import time
+
+    feed = bundled_copy / "feed.jsonl"
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).strftime("%-d %B %Y")
+    feed.write_text(json.dumps({"title": "Ferry", "text": f"Published {yesterday}\n\nThe ferry sailed."}) + "\n", "utf-8")
+    week_ago = time.time() - 7 * 86400
+    os.utime(feed, (week_ago, week_ago))
+    ix = tmp_path / "ix"
+    open_index(bundled_copy, ix)
+    assert [a["date"] for a in load(ix).articles if a["relpath"] == "feed.jsonl"] == [None]  # after the save: a deadline
+    with feed.open("a", encoding="utf-8") as f:
+        f.write(_record(2, date="2023-09-21"))
+    open_index(bundled_copy, ix)
+    dates = [a["date"] for a in load(ix).articles if a["relpath"] == "feed.jsonl"]
+    assert dates == [(dt.date.today() - dt.timedelta(days=1)).isoformat(), "2023-09-21"]
+    open_index(bundled_copy, tmp_path / "fresh", rebuild=True)
+    _assert_same_generation(ix, tmp_path / "fresh")
