@@ -175,20 +175,22 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
 
     writer = Writer(args.format, sys.stdout, color, highlight, batch=args.question == "-")
     found = False
+    # an index that could not be refreshed may lack a word the folder now has: not "not in the corpus"
+    place = "the index as it was" if searcher.index.stale else "the corpus"
     for question in _questions(args.question):
         corrections = searcher.corrections(question)
         for wrong, right in corrections.items():
-            _say(f"'{wrong}' is not in the corpus; searching for '{right}'")
+            _say(f"'{wrong}' is not in {place}; searching for '{right}'")
         hits = searcher.search(question, args.top, filters)
         found = found or bool(hits)
         writer.write(question, hits)
         missing = [w for w in searcher.known_terms(question)[1] if w not in corrections] if hits else []
         if missing:  # `COVID-19 vaccine`: answers about vaccines, so say the corpus has no `covid`
             about = f" (in {shorten(question, 79)!r})" if args.question == "-" else ""
-            _say(f"not in the corpus{about}: {some(missing)}")
+            _say(f"not in {place}{about}: {some(missing)}")
         if not hits:  # in a batch, said per question: structured output has no line for it
             known, unknown = searcher.known_terms(question)
-            hint = no_results_hint(known, unknown, filters, "try without them", quoted_phrases(question))
+            hint = no_results_hint(known, unknown, filters, "try without them", quoted_phrases(question), place)
             _say(("no results" if args.question != "-" else f"no results for {shorten(question, 79)!r}") + ": " + hint)
     writer.close()
     return ExitCode.OK if found else ExitCode.NO_RESULTS

@@ -53,16 +53,16 @@ class Filters:
 
 
 def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clear: str,
-                    phrases: list[str] | None = None) -> str:
+                    phrases: list[str] | None = None, place: str = "the corpus") -> str:
     """Why nothing came back, and what to try instead (`clear` says how to
-    drop the filters in the caller's interface)."""
+    drop the filters in the caller's interface; `place`, where words were looked for)."""
     if not known and not unknown:
         quoted = ", ".join(f'"{p}"' for p in phrases or [])
         also = f" (and the quotes keep {quoted} word for word)" if quoted else ""
         return f"the question has only common words: add a name or a specific term{also}"
     if not known:
-        return f"none of its words are in the corpus ({some(unknown)}): check the spelling or try other words"
-    missing = f" ({some(unknown)}: not in the corpus)" if unknown else ""
+        return f"none of its words are in {place} ({some(unknown)}): check the spelling or try other words"
+    missing = f" ({some(unknown)}: not in {place})" if unknown else ""
     if phrases and not filters:
         quoted = ", ".join(f'"{p}"' for p in phrases)
         return f"no passage has {quoted} word for word{missing}: try without the quotes"

@@ -275,6 +275,10 @@ def test_index_command_fails_when_the_refresh_cannot_be_written(ask, bundled_cop
     r = ask("-q", "Who hosted the January 11 meeting in Moscow?")
     assert r.returncode == 0 and "Putin" in r.stdout  # a question is still answered, from the index as it was
     assert "; using the index as it was" in r.stderr
+    r = ask("-q", "okapi census")  # in the folder, not in the index: not "not in the corpus"
+    assert r.returncode == 1 and "none of its words are in the index as it was (okapi, census)" in r.stderr
+    r = ask("-q", "Putin okapi")
+    assert "kqa: not in the index as it was: okapi" in r.stderr and "corpus" not in r.stderr
     info = ask("info", "--format", "json")  # shows the index it has, and says it is out of date
     assert info.stderr.count("\n") == 1 and "answering" not in info.stderr  # info answers nothing
     assert info.returncode == 0 and json.loads(info.stdout)["stale"].startswith("cannot write index at")

@@ -155,7 +155,9 @@ async def test_an_index_that_cannot_be_refreshed_says_it_is_out_of_date(bundled_
         assert [n.title for n in app._notifications] == ["Index"]  # not "Skipped": no file was skipped
         assert "out of date: ctrl+r retries" in str(app.query_one("#status").render())
         await ask(app, pilot, "okapi")  # in the folder, not in the index answering
-        assert "The index is out of date (cannot write index at" in str(app.query_one("#notice").render())
+        notice = str(app.query_one("#notice").render())
+        assert "The index is out of date (cannot write index at" in notice
+        assert "in the index as it was (okapi)" in notice and "corpus" not in notice  # the folder has it
         app._notifications.clear()
         await pilot.press("ctrl+r")
         await settle(app, pilot)

@@ -52,14 +52,15 @@ def answer_line(
     `stale`: why the index lacks the folder's latest changes (a word "not in
     the corpus" may be in a file changed since)."""
     fixed = corrected(corrections or {})
+    place = "the index as it was" if stale else "the corpus"  # the folder may have the word by now
     if hits:
         count = counted(len(hits), "result")
         # the respelled words before the timing: a narrow status line cuts its end
         text = f"{count} · {fixed} · in {duration(seconds)}" if fixed else f"{count} in {duration(seconds)}"
         if unknown:
-            text += f" · not in the corpus: {some(unknown)}"
+            text += f" · not in {place}: {some(unknown)}"
         return plain(text)
-    hint = no_results_hint(known, unknown, filters, "ctrl+l clears them", quoted_phrases(question))
+    hint = no_results_hint(known, unknown, filters, "ctrl+l clears them", quoted_phrases(question), place)
     if long:
         also = plain(f"\n{fixed[0].upper()}{fixed[1:]}.") if fixed else ""
         old = plain(f"\nThe index is out of date ({stale}): the folder's latest changes are not searched.") if stale else ""
