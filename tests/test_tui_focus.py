@@ -262,7 +262,7 @@ async def test_resizing_to_narrow_under_a_modal_keeps_the_list_focused(bundled_c
         await settle(app, pilot)
         results = app.query_one(ResultList)
         assert app.focused is results and not app.query_one(Reader).display
-        await pilot.press("j")
+        await pilot.press("down")
         assert results.highlighted == 2 and app.query_one(QuestionBox).value == "peace deal"
 
 
@@ -282,31 +282,46 @@ async def test_footer_drops_back_when_a_new_answer_closes_the_article(bundled_co
         assert not app.query_one(Reader).display and "esc Back" not in screen_text(app).splitlines()[-1]
 
 
-@pytest.mark.parametrize("where", ["list", "article"])
-async def test_typing_or_pasting_on_the_answers_refines_the_question(bundled_copy: Path, tmp_path: Path,
-                                                                       where: str) -> None:
+async def test_typing_on_the_list_adds_a_word_to_the_question_and_loses_no_letter(bundled_copy: Path, tmp_path: Path) -> None:
+    """fzf: every letter typed on the results goes to the question, as a new word. Before,
+    `kremlin` moved the list with its k and asked `peace dealremlin`."""
     from textual import events
 
     app = app_for(bundled_copy, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await ask(app, pilot, "peace deal")  # the list has the focus
-        if where == "article":
-            await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.focused, ResultList if where == "list" else ArticleScroll)
-        await pilot.press("j", "k")  # their own keys still move
-        assert isinstance(app.focused, ResultList if where == "list" else ArticleScroll)
-        await pilot.press(*(" Tr" if where == "list" else "Tr"))  # fzf: typing goes to the question (was lost)
+        assert isinstance(app.focused, ResultList)
+        await pilot.press(*"kremlin")
         box = app.query_one(QuestionBox)
-        assert app.focused is box and box.value == ("peace deal Tr" if where == "list" else "peace dealTr")
+        assert app.focused is box and box.value == "peace deal kremlin"
         await pilot.press("enter")
         await settle(app, pilot)
-        if where == "article":
-            await pilot.press("enter")
-        await pilot.pause()
+        await pilot.press("space", *"jets")  # a space typed first is not doubled
+        assert box.value == "peace deal kremlin jets"
+        await pilot.press("enter")
+        await settle(app, pilot)
         app.focused.post_message(events.Paste("treaty\nsigned"))  # a paste too (was lost)
         await pilot.pause()
-        assert app.focused is box and box.value.endswith("Trtreaty signed")
+        assert app.focused is box and box.value == "peace deal kremlin jets treaty signed"
+
+
+async def test_the_article_is_a_pager_its_letters_never_reach_the_question(bundled_copy: Path, tmp_path: Path) -> None:
+    """`bank` typed in the article paged up with its b and asked `peace dealank`: in less,
+    letters move or do nothing; / goes to the question, and a paste still does."""
+    from textual import events
+
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(app, pilot, "peace deal")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.focused, ArticleScroll)
+        await pilot.press(*"xyz", "j", "k")
+        box = app.query_one(QuestionBox)
+        assert isinstance(app.focused, ArticleScroll) and box.value == "peace deal"
+        app.focused.post_message(events.Paste("treaty"))
+        await pilot.pause()
+        assert app.focused is box and box.value == "peace deal treaty"
 
 
 async def test_the_result_list_stops_at_its_ends(bundled_copy: Path, tmp_path: Path) -> None:
@@ -315,10 +330,10 @@ async def test_the_result_list_stops_at_its_ends(bundled_copy: Path, tmp_path: P
         await ask(app, pilot, "peace deal")
         results = app.query_one(ResultList)
         assert app.focused is results and results.highlighted == 0
-        await pilot.press("up", "k")  # went round to the last result (and opened it beside the list)
-        assert results.highlighted == 0
-        await pilot.press("end", "down", "j")
+        await pilot.press("end", "down")  # Textual's list went round to the first
         assert results.highlighted == results.option_count - 1
+        await pilot.press("home", "up")  # up from the first: back to the question, as down came from it
+        assert results.highlighted == 0 and app.focused is app.query_one(QuestionBox)
 
 
 async def test_down_in_the_question_box_goes_to_the_results_unless_walking_the_history(

@@ -27,7 +27,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("/", "back to the question box"),
     ]),
     ("Results and article", [
-        ("up / down, j / k", "move through results, scroll the article"),
+        ("up / down", "move through results (up from the first: the question)"),
+        ("j / k", "scroll the article"),
         ("pgup / pgdn", "a page at a time"),
         ("home / end", "the first / last result; the article's top / end"),
         ("space / b", "page down / up in the article"),
@@ -37,7 +38,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("enter / click", "read the whole article at the passage"),
         ("escape", "back: article → results → question"),
         ("ctrl+o", "show / hide the reading pane"),
-        ("other letters, paste", "go on the question (refine it)"),
+        ("letters, paste", "on the results: go on the question as a new word (refine it)"),
     ]),
     ("Everywhere", [
         ("ctrl+f", "filters: source, dates, number of results"),

@@ -150,11 +150,13 @@ def passage_key(hit: Hit) -> tuple[str, str]:
 
 class RefinesQuestion:
     """Typing or pasting where the answers have the focus goes on the
-    question, as in fzf: a printable key no binding here takes (j, k, ?, /;
-    space in the article) moves to the question box with it, so "peace
-    deal", Enter, then " treaty" refines the question instead of vanishing."""
+    question, as in fzf: a printable key no binding here takes (? and /)
+    moves to the question box with it, after a space, so "peace deal",
+    Enter, then "treaty" asks "peace deal treaty" (letters once moved the
+    list: `kremlin` lost its k and joined the question as `dealremlin`)."""
 
-    KEPT = frozenset({"j", "k", "question_mark", "slash"})  # keys with a meaning here (and the app's)
+    KEPT = frozenset({"question_mark", "slash"})  # the app's keys
+    TYPES_THROUGH = True
 
     def _question(self) -> QuestionBox | None:
         """The question box, focused with the cursor at the end (None in an app without one)."""
@@ -166,28 +168,31 @@ class RefinesQuestion:
         return box
 
     def on_key(self, event: events.Key) -> None:
-        if not event.is_printable or not event.character or event.key in self.KEPT:
+        if not self.TYPES_THROUGH or not event.is_printable or not event.character or event.key in self.KEPT:
             return
         box = self._question()
         if box is not None:
             event.stop()
             event.prevent_default()
-            box.insert_text_at_cursor(event.character)
+            box.insert_text_at_cursor(" " * _joins(box.value, event.character) + event.character)
 
     def on_paste(self, event: events.Paste) -> None:
         box = self._question()
         if box is not None:
             event.stop()
-            box.post_message(events.Paste(event.text))
+            if _joins(box.value, event.text):
+                box.insert_text_at_cursor(" ")
+            box.post_message(events.Paste(event.text))  # the box's own paste: lines joined with spaces
+
+
+def _joins(question: str, typed: str) -> bool:
+    """Whether `typed` would join the question's last word: it goes after a space, as a new word."""
+    return bool(question) and not question[-1].isspace() and bool(typed) and not typed[0].isspace()
 
 
 class ResultList(RefinesQuestion, OptionList):
-    """Ranked hits; Enter or a click opens one (OptionSelected)."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    """Ranked hits; Enter or a click opens one (OptionSelected). Letters go to
+    the question (fzf), so the list moves with the arrow and page keys only."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -196,6 +201,8 @@ class ResultList(RefinesQuestion, OptionList):
     def action_cursor_up(self) -> None:
         if self.highlighted != 0:  # the ends stop, as in fzf and lazygit (Textual's list wraps round)
             super().action_cursor_up()
+        else:  # up from the first result: back to the question, as Down from it came here
+            self._question()
 
     def action_cursor_down(self) -> None:
         if self.highlighted is None or self.highlighted < self.option_count - 1:
@@ -227,10 +234,11 @@ class ResultList(RefinesQuestion, OptionList):
 
 
 class ArticleScroll(RefinesQuestion, VerticalScroll):
-    """The scrolling article text under the reader's fixed header."""
+    """The scrolling article text under the reader's fixed header. A pager,
+    as less: its letters move, search or close it, and other keys do not go
+    to the question (`bank` paged up, then asked `ank`); / goes there, a paste too."""
 
-    # a pager's keys (less, man): here they move or close the article, never land on the question
-    KEPT = RefinesQuestion.KEPT | {"space", "b", "g", "G", "q", "n", "N", "o"}
+    TYPES_THROUGH = False
 
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False),
