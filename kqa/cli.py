@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kqa.arguments import build_parser, option_takers, settle_options
 from kqa.errors import ExitCode, KqaError
 from kqa.interrupts import SIGNALLED, Terminated, report
+from kqa.stderr import BestEffort
 
 if TYPE_CHECKING:
     from kqa.search import Hit
@@ -24,9 +25,10 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
-    if sys.stdout is None or sys.stderr is None:  # started with `>&-`: nowhere to write
-        if sys.stderr is not None:
-            _say("error: stdout is closed")
+    if not isinstance(sys.stderr, BestEffort):  # messages are best effort: results and exit codes are not
+        sys.stderr = BestEffort(sys.stderr)  # type: ignore[assignment]
+    if sys.stdout is None:  # started with `>&-`: nowhere to write the results
+        _say("error: stdout is closed")
         return int(ExitCode.ERROR)
     SIGNALLED.clear()
     try:

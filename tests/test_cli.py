@@ -221,6 +221,24 @@ def test_help_to_a_full_device_fails_as_any_output_does(args: list[str]) -> None
     assert r.stderr == "kqa: error: cannot write the output: No space left on device\n"
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("stderr", ["full", "closed"])
+def test_messages_that_cannot_be_written_cost_no_answer(bundled_copy: Path, tmp_path: Path, stderr: str) -> None:
+    """stderr is best effort, as for grep: a warning failing mid-build (a dead pipe, a full
+    disk, `2>&-`) was taken for an unwritable index and the question exited 1, "no results"."""
+    (bundled_copy / "latin1.txt").write_bytes("Caf\xe9 prices \xa3 rise".encode("latin-1"))  # warned about
+    args = [*kqa_cmd(), "--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", Q, "-k", "1", "--format", "jsonl"]
+    if stderr == "full":
+        with open("/dev/full", "w") as full:
+            r = subprocess.run(args, stdout=subprocess.PIPE, stderr=full, text=True)
+    else:
+        r = subprocess.run(["sh", "-c", '"$@" 2>&-', "sh", *args], stdout=subprocess.PIPE, text=True)
+    assert r.returncode == 0 and json.loads(r.stdout)["rank"] == 1
+    assert (tmp_path / "ix" / "current").is_symlink()  # the build was not abandoned
+    missing = run_kqa(*args[1:5], "-q", "zzqqxx")
+    assert missing.returncode == 1  # the exit code still follows the results
+
+
 def test_no_question_without_terminal_says_what_to_do(ask) -> None:
     r = ask()
     assert r.returncode == 2
