@@ -79,7 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _say(message: str) -> None:
-    print(f"kqa: {message}", file=sys.stderr)
+    print(f"kqa: {_visible(message)}", file=sys.stderr)
+
+
+def _visible(line: str) -> str:
+    """One line the terminal shows as it is: a file name holding an escape sequence or a
+    newline (from an archive, a scraper) cannot clear the screen or split a message."""
+    from kqa.safetext import clean
+
+    return clean(line).replace("\n", "\u240a")
 
 
 def _silence_stdout() -> None:
@@ -248,26 +256,26 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     if args.info_format == "json":
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return ExitCode.OK
-    print(f"corpus     {info['corpus']}")
+    print(_visible(f"corpus     {info['corpus']}"))
     bad = sum(len(problems) for problems in bad_records.values())
     also = f", {counted(bad, 'bad record')}" if bad else ""  # lines of .jsonl files: the file itself is read
-    print(f"articles   {info['articles']} from {counted(info['files'], 'file')} ({len(skipped)} skipped{also})")
-    print(f"passages   {info['passages']}")
+    print(_visible(f"articles   {info['articles']} from {counted(info['files'], 'file')} ({len(skipped)} skipped{also})"))
+    print(_visible(f"passages   {info['passages']}"))
     kept = (f"; {_size(info['disk_bytes'])} on disk with the previous one, kept for readers still on it"
             if info["disk_bytes"] > info["size_bytes"] else "")
-    print(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']}{kept})")
-    print(f"built      {info['built_at']} ({elapsed(info['age_seconds'])} ago)")
+    print(_visible(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']}{kept})"))
+    print(_visible(f"built      {info['built_at']} ({elapsed(info['age_seconds'])} ago)"))
     print("bm25       " + ", ".join(f"{k}={v}" for k, v in info["bm25"].items()))
     if ix.stale:
-        print(f"stale      the folder changed since: {ix.stale}")
+        print(_visible(f"stale      the folder changed since: {ix.stale}"))
     if ignored:
         kinds = ", ".join(f"{ext} {n}" for ext, n in info["ignored"].items())
-        print(f"ignored    {counted(sum(ignored.values()), 'file')} of other types ({kinds}): kqa reads .txt, .md and .jsonl")
+        print(_visible(f"ignored    {counted(sum(ignored.values()), 'file')} of other types ({kinds}): kqa reads .txt, .md and .jsonl"))
     for rel, reason in skipped.items():
-        print(f"skipped    {rel}: {reason}")
+        print(_visible(f"skipped    {rel}: {reason}"))
     for rel, problems in bad_records.items():
         for problem in problems:
-            print(f"bad record {rel} {problem}")
+            print(_visible(f"bad record {rel} {problem}"))
     return ExitCode.OK
 
 

@@ -239,6 +239,21 @@ def test_messages_that_cannot_be_written_cost_no_answer(bundled_copy: Path, tmp_
     assert missing.returncode == 1  # the exit code still follows the results
 
 
+def test_file_names_cannot_drive_the_terminal_in_messages_or_info(bundled_copy: Path, tmp_path: Path) -> None:
+    """A name from an archive or a scraper is data, as the text is: `\\e[2J` cleared the
+    screen from a "skipped" line, and a newline split one message into two."""
+    (bundled_copy / "\x1b[2J\x1b]0;pwned\x07x.txt").write_bytes(b"")
+    (bundled_copy / "new\nline.txt").write_bytes(b"")
+    base = ("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"))
+    r = run_kqa(*base, "-q", Q, "-k", "1")
+    assert r.returncode == 0 and "\x1b" not in r.stderr and "\x07" not in r.stderr
+    skipped = [line for line in r.stderr.splitlines() if line.startswith("kqa: skipped")]
+    assert len(skipped) == 2 and any("␛[2J␛]0;pwned␇x.txt: empty file" in line for line in skipped)
+    assert any("new␊line.txt: empty file" in line for line in skipped)
+    info = run_kqa(*base, "info").stdout
+    assert "\x1b" not in info and "skipped    ␛[2J" in info and "skipped    new␊line.txt: empty file" in info
+
+
 def test_no_question_without_terminal_says_what_to_do(ask) -> None:
     r = ask()
     assert r.returncode == 2
