@@ -57,5 +57,5 @@ def index_dir(corpus: Path, arg: str | None) -> Path:
     import hashlib  # ~3 ms, only for corpora outside the project
 
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", corpus.name).strip("-") or "corpus"
-    key = hashlib.sha1(str(corpus).encode("utf-8")).hexdigest()[:12]
+    key = hashlib.sha1(os.fsencode(corpus)).hexdigest()[:12]  # the bytes: a name need not be UTF-8
     return cache_dir() / "indexes" / f"{slug}-{key}"

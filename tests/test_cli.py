@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -252,6 +254,17 @@ def test_file_names_cannot_drive_the_terminal_in_messages_or_info(bundled_copy: 
     assert any("new␊line.txt: empty file" in line for line in skipped)
     info = run_kqa(*base, "info").stdout
     assert "\x1b" not in info and "skipped    ␛[2J" in info and "skipped    new␊line.txt: empty file" in info
+
+
+def test_a_corpus_folder_named_in_another_encoding_is_one_clear_error(bundled_copy: Path, tmp_path: Path) -> None:
+    """A folder from a Windows zip (`bad\\xffdir`) with the index in the cache: the
+    cache name hashed the path as UTF-8 and failed with "unexpected UnicodeEncodeError"."""
+    folder = os.fsdecode(bytes(tmp_path) + b"/bad\xffdir")
+    shutil.copytree(bundled_copy, folder)
+    for args in (["-q", Q], ["info"]):
+        r = run_kqa("--corpus", folder, *args)
+        assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+        assert "the corpus folder's path is not UTF-8: " in r.stderr and "(rename it)" in r.stderr
 
 
 def test_no_question_without_terminal_says_what_to_do(ask) -> None:
