@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kqa.arguments import build_parser, option_takers, settle_options
 from kqa.errors import ExitCode, KqaError
 from kqa.interrupts import SIGNALLED, Terminated, report
-from kqa.stderr import BestEffort
+from kqa.streams import BestEffort, fit_stdout
 
 if TYPE_CHECKING:
     from kqa.search import Hit
@@ -39,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             import kqa.indexer
 
             kqa.indexer.SHOW_FILE_ERRORS = True
+        formats = (getattr(args, key, None) or "" for key in ("format", "info_format", "eval_format"))
+        fit_stdout(any(f.startswith("json") for f in formats))
         code = _dispatch(args)
         return report() if SIGNALLED else int(code)  # a signal whose exception some library caught
     except KqaError as exc:

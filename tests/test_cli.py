@@ -267,6 +267,24 @@ def test_a_corpus_folder_named_in_another_encoding_is_one_clear_error(bundled_co
         assert "the corpus folder's path is not UTF-8: " in r.stderr and "(rename it)" in r.stderr
 
 
+def test_an_output_encoding_without_every_character_still_answers(ask, bundled_copy: Path, tmp_path: Path) -> None:
+    """A Latin-1 or ASCII stdout (an older server's locale, PYTHONIOENCODING): the en dash of
+    a title failed every answer with "unexpected UnicodeEncodeError", JSON included."""
+    question = "Why is Putin twisting Pashinyan’s arm?"
+    r = subprocess.run([*kqa_cmd(), "--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", question, "-k", "1"],
+                       capture_output=True, env={**os.environ, "PYTHONIOENCODING": "latin-1"})
+    text = r.stdout.decode("latin-1")
+    assert r.returncode == 0 and "Armenia ? Azerbaijan: Why Is Putin twisting Pashinyan?s arm?" in text
+    assert "CDMedia · 2021-01-12" in text  # what Latin-1 has is written as Latin-1
+    for fmt in ("jsonl", "json"):
+        r = ask("-q", question, "-k", "1", "--format", fmt, env={"PYTHONIOENCODING": "ascii"})
+        assert r.returncode == 0 and r.stdout.isascii() and "\\u2013" in r.stdout
+        record = json.loads(r.stdout) if fmt == "jsonl" else json.loads(r.stdout)[0]
+        assert record["title"] == "Armenia – Azerbaijan: Why Is Putin twisting Pashinyan’s arm?"  # exact, escaped
+    info = ask("info", "--format", "json", env={"PYTHONIOENCODING": "ascii"})
+    assert info.returncode == 0 and json.loads(info.stdout)["articles"] == 5
+
+
 def test_no_question_without_terminal_says_what_to_do(ask) -> None:
     r = ask()
     assert r.returncode == 2
