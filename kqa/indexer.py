@@ -149,7 +149,7 @@ def open_index(
         except store.IndexInvalid as exc:  # rebuilt under the lock, unless another process just did
             warn(f"index at {index_dir} is unusable ({exc}); rebuilding")
     try:
-        with store.build_lock(index_dir):
+        with store.build_lock(index_dir, lambda who: warn(f"waiting for {who} to finish updating the index at {index_dir}")):
             return _build_locked(root, index_dir, rebuild, params, progress, warn)
     except OSError as exc:
         reason = f"cannot write index at {index_dir}: {exc.strerror or exc}"

@@ -25,7 +25,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +57,11 @@ def _crc(path: Path) -> int:
 
 
 @contextlib.contextmanager
-def build_lock(index_dir: Path) -> Iterator[None]:
-    """Exclusive lock for the duration of a build; a second build waits."""
+def build_lock(index_dir: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Exclusive lock for the duration of a build; a second build waits, and
+    `waiting` is told who it waits for (the holder's pid is in the lock file):
+    a build in another terminal, or one stopped with Ctrl-Z, held a question
+    up without a word."""
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = index_dir / ".lock"
     try:
@@ -66,7 +69,22 @@ def build_lock(index_dir: Path) -> Iterator[None]:
     except OSError as exc:  # name the file: "Is a directory" alone does not say which
         raise OSError(exc.errno, f"{exc.strerror} ({lock})") from None
     with fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                try:
+                    pid = lock.read_text("ascii").strip()
+                except (OSError, UnicodeError):
+                    pid = ""
+                waiting(f"another kqa (pid {pid})" if pid.isdigit() else "another kqa process")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fh.truncate(0)
+            fh.write(str(os.getpid()))
+            fh.flush()
+        except OSError:
+            pass  # only a name for the message above
         try:
             yield
         finally:

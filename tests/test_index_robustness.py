@@ -288,3 +288,24 @@ def test_files_removed_while_indexing_are_gone_not_skipped(tmp_path: Path) -> No
     assert index.manifest["counts"]["articles"] == 1 and list(index.sources) == ["a.txt"]
     index, report = open_index(corpus, tmp_path / "ix")
     assert report is None and index.manifest["counts"]["articles"] == 1  # the index is the folder as it now is
+
+
+def test_a_question_waiting_on_another_build_says_whose(bundled_copy: Path, tmp_path: Path) -> None:
+    """Another kqa holds the build lock (a rebuild in another terminal, or one stopped with
+    Ctrl-Z): a question after an edit waited on it without a word, possibly for ever."""
+    import select
+    import subprocess
+
+    from conftest import kqa_cmd
+
+    ix = tmp_path / "ix"
+    open_index(bundled_copy, ix)
+    (bundled_copy / "new.txt").write_text("Okapi news\n\nThe okapi census counted many animals.\n", "utf-8")
+    with store.build_lock(ix):
+        proc = subprocess.Popen([*kqa_cmd(), "--corpus", str(bundled_copy), "--index", str(ix), "-q", "okapi census"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        ready, _, _ = select.select([proc.stderr], [], [], 60)
+        line = proc.stderr.readline() if ready else ""  # type: ignore[union-attr]
+    out, err = proc.communicate(timeout=60)
+    assert line == f"kqa: waiting for another kqa (pid {os.getpid()}) to finish updating the index at {ix}\n"
+    assert proc.returncode == 0 and "Okapi news" in out and "Traceback" not in err
