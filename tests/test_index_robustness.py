@@ -200,7 +200,7 @@ def test_readers_waiting_on_a_repair_do_not_repeat_it(bundled_copy: Path, tmp_pa
     real = store.build_lock
 
     @contextlib.contextmanager
-    def after_another_repair(index_dir: Path) -> Iterator[None]:
+    def after_another_repair(index_dir: Path, waiting: object = None) -> Iterator[None]:
         monkeypatch.setattr(store, "build_lock", real)
         open_index(bundled_copy, ix_dir)  # the process that held the lock repairs the index
         with real(index_dir):
