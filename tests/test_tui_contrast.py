@@ -219,3 +219,22 @@ async def test_no_results_a_form_error_and_an_index_problem_are_readable(bundled
         segments = region_segments(app, "#indexing")
         assert_readable(app, segments, "the index problem panel")
         assert_terminal_colours(app, segments)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark"])
+async def test_the_answer_sentence_stands_out_in_the_highlighted_result_too(bundled_copy: Path, tmp_path: Path,
+                                                                         theme: str) -> None:
+    """The highlighted row was bold all through, so its answer sentence, bold elsewhere, was
+    not emphasised in the one result being read."""
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.theme = theme
+        await ask(app, pilot, "Who hosted the January 11 meeting in Moscow?")
+        results = app.query_one(ResultList)
+        assert app.focused is results and results.highlighted == 0
+        row = [s for s in body_segments(app) if on_option(s, 0) and s.text.strip()]
+        plain = " ".join(s.text.strip() for s in row if not s.style.bold)  # type: ignore[union-attr]
+        bold = " ".join(s.text.strip() for s in row if s.style.bold)  # type: ignore[union-attr]
+        answer = results.hits[0].answer_text
+        assert "On" in bold and answer.startswith("On ")  # the answer sentence, bold
+        assert "regional arbiter." in plain  # the sentence before it, not

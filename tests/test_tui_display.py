@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from textual.content import Content
 from test_tui_helpers import app_for, ask, screen_text, settle
 
@@ -58,7 +60,7 @@ async def test_short_terminal_article_header_is_one_line_and_text_shows(bundled_
         scroll = app.query_one("#reader-scroll").region
         assert scroll.height >= 3 and app.screen.region.contains_region(scroll)
         shown = screen_text(app)
-        assert hit.article["title"][:12] in shown  # the header keeps the title...
+        assert hit.article["title"][:7] in shown and "CDMedia · 2021-01-12" in shown  # the header keeps the title...
         assert hit.path not in shown  # ... drops the path
         shown = " ".join(shown.replace("█", " ").split())  # wrapped lines joined, no passage bar
         assert " ".join(hit.answer_text.split()[:4]) in shown  # and the answer in the passage is in view
@@ -69,6 +71,21 @@ async def test_short_terminal_article_header_is_one_line_and_text_shows(bundled_
         await pilot.pause()
         assert tall.query_one("#reader-head").region.height >= 3  # a normal terminal keeps the full header
         assert not tall.query_one("#reader-head-short").region.area
+
+
+@pytest.mark.parametrize("size", [(70, 19), (40, 12)])
+async def test_short_terminal_article_header_shortens_the_title_not_the_source_and_date(
+        bundled_copy: Path, tmp_path: Path, size: tuple[int, int]) -> None:
+    """`Armenia – Azerbaijan: Why Is Putin twisting Pashinyan’s arm? · CDMe…`: cut from the
+    right, the one-line header lost the date and the source, what a citation needs."""
+    app = app_for(bundled_copy, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await ask(app, pilot, MOSCOW)
+        await pilot.press("enter")
+        await pilot.pause()
+        head = app.query_one("#reader-head-short")
+        line = screen_text(app).splitlines()[head.region.y]
+        assert line.rstrip().endswith("· CDMedia · 2021-01-12") and "Armenia" in line and "…" in line
 
 
 async def test_spelling_corrections_are_said_in_the_status_and_the_notice(bundled_copy: Path, tmp_path: Path) -> None:

@@ -59,13 +59,32 @@ class FactsLine(_Fitted):
     def render(self) -> Content:
         source, date, byline = (*self._parts, "", "")[:3]
         rest = "".join(SEPARATOR + part for part in (date, byline) if part)
-        room = max(SOURCE_MIN, self.content_size.width - cell_len(rest))
-        limit = room - 1  # shorten's limit leaves out the "…" it may add
-        while cell_len(shortened := shorten(source, limit)) > room and limit > 1:  # wide characters take 2 cells
-            limit -= 1
-        source = shortened
+        source = _fit(source, max(SOURCE_MIN, self.content_size.width - cell_len(rest)))
         text = SEPARATOR.join(part for part in (source, date, byline) if part)
         return Content.styled(text, self._style)
+
+
+class HeadLine(_Fitted):
+    """title · source · date on one line, for short terminals (`set(title,
+    facts, style=)`, `facts_style`): the title is shortened so the source and
+    date show; cut from the right, they went first."""
+
+    DEFAULT_CSS = "HeadLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }"
+    facts_style = ""
+
+    def render(self) -> Content:
+        title, facts = (*self._parts, "")[:2]
+        rest = SEPARATOR + facts if facts else ""
+        title = _fit(title, max(SOURCE_MIN, self.content_size.width - cell_len(rest)))
+        return Content.assemble((title, self._style), (rest, self.facts_style))
+
+
+def _fit(text: str, room: int) -> str:
+    """`text` shortened at a word, with "…", to take at most `room` cells."""
+    limit = room - 1  # shorten's limit leaves out the "…" it may add
+    while cell_len(shortened := shorten(text, limit)) > room and limit > 1:  # wide characters take 2 cells
+        limit -= 1
+    return shortened
 
 
 class PathLine(_Fitted):

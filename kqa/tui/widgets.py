@@ -17,7 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kqa.search import Hit
-from kqa.tui.header import ClampedTitle, FactsLine, PathLine
+from kqa.tui.header import ClampedTitle, FactsLine, HeadLine, PathLine
 from kqa.tui.history import History
 from kqa.tui.text import ANSWER_STYLE, clean, highlighted, plain, snippet
 from kqa.wording import shorten
@@ -282,7 +282,7 @@ class Reader(Vertical):
             yield FactsLine(id="reader-facts", classes="reader-line")
             yield PathLine(id="reader-path", classes="reader-line")
             yield Static(id="reader-url", classes="reader-line")
-        yield Static(id="reader-head-short")  # one line, shown instead on short terminals (CSS)
+        yield HeadLine(id="reader-head-short")  # one line, shown instead on short terminals (CSS)
         with ArticleScroll(id="reader-scroll"):
             yield Static(id="reader-before", classes="article")
             yield Static(id="reader-passage", classes="article")
@@ -312,10 +312,10 @@ class Reader(Vertical):
         url = self.query_one("#reader-url", Static)
         url.update(Content.styled(clean(a.get("url") or ""), "underline $kqa-muted"))
         url.display = bool(a.get("url"))
-        self.query_one("#reader-head-short", Static).update(Content.assemble(
-            (clean(a["title"] or a["id"]), "bold $kqa-title"),
-            (clean(f" · {a['source'] or 'unknown source'} · {hit.date_label}"), "$kqa-facts"),
-        ))
+        short = self.query_one(HeadLine)
+        short.facts_style = "$kqa-facts"
+        short.set(clean(a["title"] or a["id"]), clean(f"{a['source'] or 'unknown source'} · {hit.date_label}"),
+                  style="bold $kqa-title")
         skip = min(a.get("content_start") or 0, len(body))  # the indexer's end of a headline repeating the title
         self._from = hit.start
         if hit.start < skip and body[skip : hit.end].strip():  # the passage starts with the headline (JSON Lines)
