@@ -8,7 +8,6 @@ the article opens beside or over the list lives in kqa.tui.reading.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from kqa.tui.reading import WIDE_COLUMNS, ReadingApp
 from kqa.tui.screens import FilterChoice, FilterScreen, HelpScreen
 from kqa.tui.settings import Settings
 from kqa.tui.status import answer_line, status_line
+from kqa.tui.terminal import job_control, tmux_buffer
 from kqa.tui.text import citation, plain
 from kqa.tui.widgets import ArticleScroll, FilterBar, QuestionBox, Reader, ResultList, Spans
 from kqa.wording import counted
@@ -44,37 +44,6 @@ from kqa.wording import counted
 DEBOUNCE = 0.25  # seconds of typing pause before a question runs
 WELCOME = "Type a question: results follow as you type. Enter goes to the results, F1 shows every key."
 NO_INDEX = "Nothing can be searched yet: the index could not be opened (the message above says why). Fix that, then press Ctrl+R to try again."
-
-
-def job_control() -> bool:
-    """Whether a stopped kqa can be resumed: its parent, in the same session
-    but another process group, is a job-control shell (its `fg` sends SIGCONT).
-    Otherwise the group is orphaned (kqa leads its own session, or runs in its
-    parent's group) and nothing would wake it."""
-    try:
-        parent = os.getppid()
-        return os.getsid(parent) == os.getsid(0) and os.getpgid(parent) != os.getpgrp()
-    except (AttributeError, OSError):  # Windows, or the parent is gone
-        return False
-
-
-def _tmux_buffer(text: str) -> bool:
-    """Inside tmux, which by default ignores an app's OSC 52 (`set-clipboard
-    external`), also load `text` into its paste buffer (`-w`: and on to the
-    outer terminal's clipboard, tmux 3.2+). False outside tmux or if it fails."""
-    import shutil
-    import subprocess
-
-    tmux = shutil.which("tmux") if os.environ.get("TMUX") else None
-    if tmux is None:
-        return False
-    for args in ([tmux, "load-buffer", "-w", "-"], [tmux, "load-buffer", "-"]):  # -w: tmux 3.2+
-        try:
-            if subprocess.run(args, input=text.encode("utf-8"), capture_output=True, timeout=2).returncode == 0:
-                return True
-        except (OSError, subprocess.SubprocessError):
-            return False
-    return False
 
 
 class KqaApp(ReadingApp, inherit_bindings=False):
@@ -319,7 +288,7 @@ class KqaApp(ReadingApp, inherit_bindings=False):
         text = citation(hit)
         self.copy_to_clipboard(text)  # an OSC 52 sequence: the terminal may or may not honour it
         self._remember(hit.query)
-        where = "tmux's buffer and the terminal's clipboard" if _tmux_buffer(text) else "the terminal's clipboard"
+        where = "tmux's buffer and the terminal's clipboard" if tmux_buffer(text) else "the terminal's clipboard"
         self.notify(f"Sent passage {hit.rank} with its title, source and date to {where}.", title="Copied")
 
     # --- filters ----------------------------------------------------------
