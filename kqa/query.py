@@ -116,11 +116,14 @@ def _corrections(
     Only capitalised words are corrected, and not the question's first word
     (capitalised anyway): names are what news spells many ways, while an
     unknown common word (`shoot`) has near neighbours (`short`) that would
-    change the question.
+    change the question. When the corpus has none of the question's words,
+    any word is: nothing would be found otherwise (`pashinian` typed alone,
+    in lower case, as names are in a search box).
     """
     out: dict[str, str] = {}
+    none_known = not any(term in vocab for term in asked)
     for i, (_, _, raw) in enumerate(words(question)):
-        if not raw[:1].isupper() or (i == 0 and not (raw.isupper() and len(raw) > 1)):
+        if not none_known and (not raw[:1].isupper() or (i == 0 and not (raw.isupper() and len(raw) > 1))):
             continue
         for term in analyzer.token_terms(raw):
             if term in asked and term not in vocab and term not in out:

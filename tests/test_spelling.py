@@ -43,3 +43,13 @@ def test_quoted_phrase_with_a_misspelt_name_is_corrected_too(bundled_copy: Path,
                 "-q", 'the "Zangezurr corridor"', "--format", "jsonl")
     assert r.returncode == 0 and "searching for 'zangezur'" in r.stderr
     assert all("zangezur corridor" in json.loads(line)["text"].lower() for line in r.stdout.splitlines())
+
+
+def test_a_question_the_corpus_has_no_word_of_is_corrected_in_any_case(bundled_copy: Path, tmp_path: Path) -> None:
+    """`pashinian` alone, in lower case as names are typed in a search box, got "none of its
+    words are in the corpus": only capitalised words after the first were corrected."""
+    for question, near in (("pashinian", "pashinyan"), ("Pashinian", "pashinyan"), ("aliev", "aliyev")):
+        r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", question, "-k", "1")
+        assert r.returncode == 0 and f"searching for '{near}'" in r.stderr, question
+    r = run_kqa("--corpus", str(bundled_copy), "--index", str(tmp_path / "ix"), "-q", "pashinian talks")
+    assert "searching for" not in r.stderr  # `talks` is found: a lower-case word is left as typed
