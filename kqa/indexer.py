@@ -160,6 +160,15 @@ def open_index(
         return stale, None
 
 
+def folder_changed(index: Index, root: Path, index_dir: Path) -> bool:
+    """Whether the folder differs from what `index` was built from: the check
+    every `kqa -q` makes, for an app that stays open while files come and go."""
+    unreachable: list[tuple[str, str]] = []
+    listing = listing_digest(scan(root, exclude=index_dir, problems=unreachable))
+    m = index.manifest
+    return m.get("listing") != listing or m.get("unreachable", {}) != dict(unreachable)
+
+
 def _build_locked(
     root: Path,
     index_dir: Path,

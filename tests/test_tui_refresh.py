@@ -163,3 +163,27 @@ async def test_an_index_that_cannot_be_refreshed_says_it_is_out_of_date(bundled_
         await settle(app, pilot)
         messages = [n.message for n in app._notifications]
         assert messages and not any("up to date" in m for m in messages)  # it said both at once
+
+
+async def test_a_file_added_while_the_app_is_open_is_found_at_the_next_enter(bundled_copy: Path, tmp_path: Path) -> None:
+    """As `kqa -q` checks the folder at each question, Enter does: the new article's word was
+    "not in the corpus" until Ctrl+R, which the footer does not show."""
+    open_searcher(Location(bundled_copy, tmp_path / "ix"))
+    app = create_app(Location(bundled_copy, tmp_path / "ix"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await ask(app, pilot, "zeppelin")
+        assert not app.query_one(ResultList).hits and "in the corpus (zeppelin)" in str(app.query_one("#notice").render())
+        (bundled_copy / "new.md").write_text(NEW_ARTICLE, "utf-8")
+        app.query_one("#question").focus()
+        await pilot.press("enter")
+        for _ in range(3):
+            await settle(app, pilot)
+        hits = app.query_one(ResultList).hits
+        assert [h.article["title"] for h in hits] == ["Airship news"]
+        assert any("Index updated: 1 file read" in n.message for n in app._notifications)
+        app._notifications.clear()
+        await pilot.press("enter")  # nothing changed since: no refresh, nothing said
+        for _ in range(2):
+            await settle(app, pilot)
+        assert not app._notifications and [h.article["title"] for h in app.query_one(ResultList).hits] == ["Airship news"]

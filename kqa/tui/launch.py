@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kqa.engine import Location, open_searcher
 from kqa.errors import ExitCode
-from kqa.indexer import BuildReport, Progress, Warn
+from kqa.indexer import BuildReport, Progress, Warn, folder_changed
 from kqa.interrupts import SIGNALLED
 from kqa.locations import config_dir, data_dir
 from kqa.filters import Filters
@@ -47,6 +47,7 @@ def create_app(
         filters=filters,
         top=top,
         corpus_name=str(where.corpus),
+        changed=lambda searcher: folder_changed(searcher.index, where.corpus, where.index),
     )
 
 
