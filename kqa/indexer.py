@@ -3,7 +3,8 @@
 Every run compares a digest of the folder listing (path, size, mtime, ctime)
 with the one in the manifest; when something changed, the per-file table is
 read and only changed files are re-read (of a `.jsonl` feed that grew, only
-the records appended) and the rest is carried over from the live index. Problems with individual files are reported and skipped.
+the records appended) and the rest is carried over from the live index.
+Problems with individual files are reported and skipped.
 """
 
 from __future__ import annotations
