@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kqa.arguments import build_parser, option_takers, settle_options
 from kqa.errors import ExitCode, KqaError
 from kqa.interrupts import SIGNALLED, Terminated, report
+from kqa.safetext import clean_line
 from kqa.streams import BestEffort, fit_stdout
 
 if TYPE_CHECKING:
@@ -81,15 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _say(message: str) -> None:
-    print(f"kqa: {_visible(message)}", file=sys.stderr)
-
-
-def _visible(line: str) -> str:
-    """One line the terminal shows as it is: a file name holding an escape sequence or a
-    newline (from an archive, a scraper) cannot clear the screen or split a message."""
-    from kqa.safetext import clean
-
-    return clean(line).replace("\n", "\u240a")
+    """A message on stderr, one line as the terminal shows it: a file name holding an escape
+    sequence or a newline (from an archive, a scraper) cannot clear the screen or split it."""
+    print(f"kqa: {clean_line(message)}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:
@@ -169,7 +164,7 @@ def _questions(arg: str) -> Iterator[str]:
 
 
 def _cmd_ask(args: argparse.Namespace) -> ExitCode:
-    from kqa.filters import Filters, no_results_hint
+    from kqa.filters import Filters, looked_in, no_results_hint
 
     if args.question != "-" and not args.question.strip(' \t\n"“”'):  # -k was checked by settle_options
         raise KqaError("the question is empty")
@@ -187,8 +182,7 @@ def _cmd_ask(args: argparse.Namespace) -> ExitCode:
 
     writer = Writer(args.format, sys.stdout, color, highlight, batch=args.question == "-")
     found = False
-    # an index that could not be refreshed may lack a word the folder now has: not "not in the corpus"
-    place = "the index as it was" if searcher.index.stale else "the corpus"
+    place = looked_in(searcher.index.stale)
     for question in _questions(args.question):
         corrections = searcher.corrections(question)
         for wrong, right in corrections.items():
@@ -258,26 +252,26 @@ def _cmd_info(args: argparse.Namespace) -> ExitCode:
     if args.info_format == "json":
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return ExitCode.OK
-    print(_visible(f"corpus     {info['corpus']}"))
+    print(clean_line(f"corpus     {info['corpus']}"))
     bad = sum(len(problems) for problems in bad_records.values())
     also = f", {counted(bad, 'bad record')}" if bad else ""  # lines of .jsonl files: the file itself is read
-    print(_visible(f"articles   {info['articles']} from {counted(info['files'], 'file')} ({len(skipped)} skipped{also})"))
-    print(_visible(f"passages   {info['passages']}"))
+    print(clean_line(f"articles   {info['articles']} from {counted(info['files'], 'file')} ({len(skipped)} skipped{also})"))
+    print(clean_line(f"passages   {info['passages']}"))
     kept = (f"; {_size(info['disk_bytes'])} on disk with the previous one, kept for readers still on it"
             if info["disk_bytes"] > info["size_bytes"] else "")
-    print(_visible(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']}{kept})"))
-    print(_visible(f"built      {info['built_at']} ({elapsed(info['age_seconds'])} ago)"))
+    print(clean_line(f"index      {info['index']} ({_size(info['size_bytes'])}, format {info['format_version']}{kept})"))
+    print(clean_line(f"built      {info['built_at']} ({elapsed(info['age_seconds'])} ago)"))
     print("bm25       " + ", ".join(f"{k}={v}" for k, v in info["bm25"].items()))
     if ix.stale:
-        print(_visible(f"stale      the folder changed since: {ix.stale}"))
+        print(clean_line(f"stale      the folder changed since: {ix.stale}"))
     if ignored:
         kinds = ", ".join(f"{ext} {n}" for ext, n in info["ignored"].items())
-        print(_visible(f"ignored    {counted(sum(ignored.values()), 'file')} of other types ({kinds}): kqa reads .txt, .md and .jsonl"))
+        print(clean_line(f"ignored    {counted(sum(ignored.values()), 'file')} of other types ({kinds}): kqa reads .txt, .md and .jsonl"))
     for rel, reason in skipped.items():
-        print(_visible(f"skipped    {rel}: {reason}"))
+        print(clean_line(f"skipped    {rel}: {reason}"))
     for rel, problems in bad_records.items():
         for problem in problems:
-            print(_visible(f"bad record {rel} {problem}"))
+            print(clean_line(f"bad record {rel} {problem}"))
     return ExitCode.OK
 
 

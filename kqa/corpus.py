@@ -93,10 +93,18 @@ def _read_bytes(path: Path) -> bytes:
         raise CorpusFileError(f"unreadable ({exc.strerror or exc})") from None
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _unix_lines(text: str) -> str:
+    """Line ends as `\n` (Windows `\r\n`, old Mac `\r`): offsets and line numbers count them so."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _decoded(data: bytes) -> str:
     if not data.strip():
         raise CorpusFileError("empty file")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Windows "Unicode")
+    if data[:2] in _UTF16_BOMS:  # UTF-16 with its byte-order mark (Windows "Unicode")
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeError:
@@ -114,7 +122,7 @@ def _decoded(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
         raise CorpusFileError(f"not UTF-8 (byte 0x{bad} at offset {exc.start}{hint})") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _unix_lines(text)
 
 
 def last_own_date(mtime_ns: int) -> dt.date:
@@ -149,13 +157,13 @@ def read_articles(src: SourceFile, problems: list[str] | None = None,
 def _appended_records(src: SourceFile, data: bytes, size: int, digest: str, problems: list[str]) -> list[Article]:
     """The records below a feed's first `size` bytes, numbered as a whole read numbers them."""
     top, rest = data[:size], data[size:]
-    if not (top.endswith(b"\n") and rest and content_digest(top) == digest and top[:2] not in (b"\xff\xfe", b"\xfe\xff")):
+    if not (top.endswith(b"\n") and rest and content_digest(top) == digest and top[:2] not in _UTF16_BOMS):
         raise NotAnAppend
     try:
         lines = _decoded(top).count("\n")  # line ends as a whole read counts them (`\r` too)
         if b"\x00" in rest[:8192]:
             raise NotAnAppend  # a whole read looks for NUL bytes in the top 8 KiB only: let it decide
-        text = rest.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        text = _unix_lines(rest.decode("utf-8"))
     except (CorpusFileError, UnicodeDecodeError):
         raise NotAnAppend from None  # a whole read says what is wrong, as it always did
     return _jsonl_articles(src.relpath, text, problems, last_own_date(src.mtime_ns), first_line=lines + 1)
@@ -361,7 +369,7 @@ def _jsonl_record(relpath: str, lineno: int, line: str, not_after: dt.date | Non
         raise CorpusFileError("'text' is not a string (nor a list of paragraphs)")
     if not body or not body.strip():
         raise CorpusFileError("record has no 'text'")
-    body = _whole_chars(body).replace("\r\n", "\n").replace("\r", "\n")  # line ends as in a .txt file
+    body = _unix_lines(_whole_chars(body))  # line ends as in a .txt file
 
     def opt(key: str) -> str | None:
         value = rec.get(key)

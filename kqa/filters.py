@@ -52,6 +52,12 @@ class Filters:
         return ", ".join(parts)
 
 
+def looked_in(stale: object) -> str:
+    """Where a question's words were looked for: an index that could not be
+    refreshed may lack a word the folder has by now, so not "the corpus"."""
+    return "the index as it was" if stale else "the corpus"
+
+
 def no_results_hint(known: list[str], unknown: list[str], filters: Filters, clear: str,
                     phrases: list[str] | None = None, place: str = "the corpus") -> str:
     """Why nothing came back, and what to try instead (`clear` says how to

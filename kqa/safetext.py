@@ -18,3 +18,9 @@ _CONTROL.update({c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x
 def clean(text: str) -> str:
     """`text` with every control character replaced by a visible stand-in."""
     return text.translate(_CONTROL)
+
+
+def clean_line(text: str) -> str:
+    """`clean`, and a newline shown as ␊ too: a file name or address that must
+    stay one line (a message, a citation), not split in two."""
+    return clean(text).replace("\n", "\u240a")

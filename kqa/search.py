@@ -69,19 +69,22 @@ class Hit:
     @property
     def path(self) -> str:
         """Corpus-relative file (`file.jsonl:LINE` for a JSON Lines record)."""
-        line = self.article.get("line")
-        return f"{self.article['relpath']}:{line}" if line else self.article["relpath"]
+        return self._with_line(self.article["relpath"])
 
     @property
     def full_path(self) -> str:
         """For reading and citing: `feed.jsonl:3` names the record, as grep -n would."""
-        return os.path.join(self.root, self.path) if self.root else self.path
+        return self._with_line(self.file)
 
     @property
     def file(self) -> str:
         """For programs: a file they can open (a record's line is given apart, as rg --json does)."""
         relpath = self.article["relpath"]
         return os.path.join(self.root, relpath) if self.root else relpath
+
+    def _with_line(self, file: str) -> str:
+        line = self.article.get("line")
+        return f"{file}:{line}" if line else file
 
     def record(self) -> dict[str, Any]:
         """The JSON form of a hit (one line of `--format jsonl`)."""

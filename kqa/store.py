@@ -322,4 +322,4 @@ def disk_size(gen: Path) -> int:
 def folder_size(index_dir: Path) -> int:
     """Every generation's size: the previous one stays for readers still on
     it, so the folder holds up to twice what the live one does."""
-    return sum(disk_size(g) for g in index_dir.glob("gen-*") if _is_generation(g) and g.is_dir())
+    return sum(disk_size(g) for g in index_dir.glob("gen-*") if _is_generation(g))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from kqa.filters import Filters, no_results_hint
+from kqa.filters import Filters, looked_in, no_results_hint
 from kqa.query import quoted_phrases
 from kqa.search import Hit, Searcher
 from kqa.tui.text import age, clean, duration, plain
@@ -52,7 +52,7 @@ def answer_line(
     `stale`: why the index lacks the folder's latest changes (a word "not in
     the corpus" may be in a file changed since)."""
     fixed = corrected(corrections or {})
-    place = "the index as it was" if stale else "the corpus"  # the folder may have the word by now
+    place = looked_in(stale)
     if hits:
         count = counted(len(hits), "result")
         # the respelled words before the timing: a narrow status line cuts its end

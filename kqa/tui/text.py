@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from textual.content import Content
 
-from kqa.safetext import clean
+from kqa.safetext import clean, clean_line
 from kqa.search import Hit
 from kqa.wording import elapsed, one_line
 
@@ -89,7 +89,7 @@ def citation(hit: Hit) -> str:
     given = None if a.get("source_inferred") or a["source"] == a.get("author") else a["source"]
     source = ", ".join(f for f in (a["title"], given, hit.byline, hit.date_label if a.get("date") else None) if f)
     where = a.get("url") or hit.full_path  # the web address to cite, where known
-    return f"“{quote}”\n— {one_line(clean(source))} ({clean(where).replace(chr(10), chr(0x240A))})"
+    return f"“{quote}”\n— {one_line(clean(source))} ({clean_line(where)})"
 
 
 def age(built_at: float | None, now: float | None = None) -> str:
