@@ -23,7 +23,7 @@ from kqa.frontmatter import FrontMatterError, as_text, split_front_matter
 from kqa.passages import is_boilerplate
 from kqa.sources import JSONL_SUFFIXES, SUFFIXES, TEXT_SUFFIXES, SourceFile, content_digest, scan
 
-__all__ = ["Article", "CorpusFileError", "NotAnAppend", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_text", "scan"]
+__all__ = ["Article", "CorpusFileError", "NotAnAppend", "SUFFIXES", "SourceFile", "TEXT_SUFFIXES", "read_articles", "read_bytes", "read_text", "scan"]
 
 FRONT_MATTER_KEYS = ("title", "source", "author", "date", "url")
 # The same fields under the names other tools write (Hugo and newspaper3k `authors`,
@@ -81,10 +81,11 @@ class NotAnAppend(Exception):
 
 def read_text(path: Path) -> str:
     """File contents as text, or CorpusFileError saying what is wrong."""
-    return _decoded(_read_bytes(path))
+    return _decoded(read_bytes(path))
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, or FileVanished / CorpusFileError saying what is wrong."""
     try:
         return path.read_bytes()
     except FileNotFoundError as exc:
@@ -135,14 +136,16 @@ def last_own_date(mtime_ns: int) -> dt.date:
 
 
 def read_articles(src: SourceFile, problems: list[str] | None = None,
-                  appended_to: tuple[int, str] | None = None) -> list[Article]:
+                  appended_to: tuple[int, str] | None = None, data: bytes | None = None) -> list[Article]:
     """Articles in one file; bad records in a `.jsonl` are noted in `problems`.
 
     `appended_to`, the size and digest of a feed as it was indexed: only the
     records added below them are read (a feed grows by appending; re-reading
     every record each time took seconds). NotAnAppend when the top changed.
+    `data`: the file's bytes, when the caller read them (`read_bytes`) to keep
+    their digest: the digest is then of exactly what was indexed.
     """
-    data = _read_bytes(src.path)
+    data = read_bytes(src.path) if data is None else data
     problems = problems if problems is not None else []
     if appended_to is not None:
         return _appended_records(src, data, *appended_to, problems)

@@ -330,15 +330,16 @@ def _read_file(
 ) -> dict[str, Any] | None:
     """Reads and analyses one file; `indexed`, the stored info of a feed that
     may only have grown: then only its new records are read, if it did."""
-    from kqa.corpus import CorpusFileError, FileVanished, NotAnAppend, read_articles
+    from kqa.corpus import CorpusFileError, FileVanished, NotAnAppend, read_articles, read_bytes
 
     problems: list[str] = []
     try:
+        data = read_bytes(src.path)  # once: the digest kept is of what was indexed
         try:
-            articles = read_articles(src, problems, indexed and (indexed["sig"][0], indexed["digest"]))
+            articles = read_articles(src, problems, indexed and (indexed["sig"][0], indexed["digest"]), data)
         except NotAnAppend:
             indexed = None
-            articles = read_articles(src, problems)
+            articles = read_articles(src, problems, data=data)
         done = [(article, _article_passages(article, analyzer, split, params, vocab)) for article in articles]
     except FileVanished:
         report.vanished += 1
@@ -356,7 +357,7 @@ def _read_file(
     for article, (passages, words) in done:
         forms.update(words)
         docs.append(_Doc(article.meta(), article.body, passages))  # its id made unique by _assign_ids
-    info: dict[str, Any] = {"sig": src.signature, "digest": file_digest(src.path)}
+    info: dict[str, Any] = {"sig": src.signature, "digest": content_digest(data)}
     if indexed is not None:  # the records above were indexed before: their bad lines too
         info["appended"] = True
         problems = indexed.get("problems", []) + problems
