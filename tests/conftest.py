@@ -64,6 +64,14 @@ def run_kqa(*args: str, input: str | None = None, env: dict[str, str] | None = N
     )
 
 
+def corpus_of(root: Path, files: dict[str, str]) -> Path:
+    """A corpus folder at `root` holding `files` (name -> text, written as UTF-8)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / name).write_text(text, "utf-8")
+    return root
+
+
 def needs(path: Path) -> pytest.MarkDecorator:
     return pytest.mark.skipif(not path.exists(), reason=f"{path} not present")
 

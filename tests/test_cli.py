@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BBC, ROOT, kqa_cmd, needs, run_kqa
+from conftest import BBC, ROOT, corpus_of, kqa_cmd, needs, run_kqa
 
 Q = "How many Russian peacekeepers were sent to Nagorno-Karabakh?"
 
@@ -63,12 +63,10 @@ def test_tsv_has_header_and_one_line_per_hit(ask) -> None:
 def test_tsv_dates_sort_and_compare_as_dates_and_say_when_inferred(tmp_path: Path) -> None:
     """`awk '$7 >= "2023"'` and `sort -k7` work on the date column: a `~`
     before an inferred date sorted after every digit (a 2019 article came out newest)."""
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "old.txt").write_text("Old quokka story\n\nPublished 3 March 2019\n\n"
-                                    "The quokka population fell sharply on the island.\n", "utf-8")
-    (corpus / "new.md").write_text("---\ntitle: New quokka story\ndate: 2024-05-01\n---\n"
-                                   "The quokka population recovered on the island.\n", "utf-8")
+    corpus = corpus_of(tmp_path / "c", {
+        "old.txt": "Old quokka story\n\nPublished 3 March 2019\n\nThe quokka population fell sharply on the island.\n",
+        "new.md": "---\ntitle: New quokka story\ndate: 2024-05-01\n---\nThe quokka population recovered on the island.\n",
+    })
     r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "quokka population", "--format", "tsv")
     rows = [dict(zip(r.stdout.splitlines()[0].split("\t"), line.split("\t"))) for line in r.stdout.splitlines()[1:]]
     assert sorted((row["date"], row["date_inferred"], row["title"]) for row in rows) == [
@@ -78,12 +76,10 @@ def test_tsv_dates_sort_and_compare_as_dates_and_say_when_inferred(tmp_path: Pat
 def test_a_feed_record_hit_gives_a_file_to_open_and_its_line_apart(tmp_path: Path) -> None:
     """`jq -r .path | xargs cat` opens the feed and `.line` finds the record, as rg --json gives
     `path` and `line_number`: `feed.jsonl:2` as the path could not be opened. Text keeps `feed.jsonl:2`."""
-    corpus = tmp_path / "c"
-    corpus.mkdir()
     records = [{"title": "Ferries", "text": "The ferry timetable changes in May."},
                {"title": "Quokkas", "text": "The quokka population recovered on the island."}]
-    (corpus / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
-    (corpus / "note.txt").write_text("Quokka note\n\nA quokka population count is planned.\n", "utf-8")
+    corpus = corpus_of(tmp_path / "c", {"feed.jsonl": "".join(json.dumps(r) + "\n" for r in records),
+                                        "note.txt": "Quokka note\n\nA quokka population count is planned.\n"})
     base = ("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", "quokka population")
     hits = {h["title"]: h for h in map(json.loads, run_kqa(*base, "--format", "jsonl").stdout.splitlines())}
     feed, note = hits["Quokkas"], hits["Quokka note"]
@@ -102,10 +98,8 @@ def test_a_feed_record_hit_gives_a_file_to_open_and_its_line_apart(tmp_path: Pat
 def test_appending_to_a_feed_reads_the_new_records_and_names_only_their_bad_lines(tmp_path: Path) -> None:
     """A feed written by a scraper grows a line at a time: the bad line it had is not
     named again at each question, and an appended record is found at its line."""
-    corpus = tmp_path / "c"
-    corpus.mkdir()
+    corpus = corpus_of(tmp_path / "c", {"feed.jsonl": '{"title": "Ferries", "text": "The ferry timetable changes in May."}\n{oops\n'})
     feed = corpus / "feed.jsonl"
-    feed.write_text('{"title": "Ferries", "text": "The ferry timetable changes in May."}\n{oops\n', "utf-8")
     base = ("--corpus", str(corpus), "--index", str(tmp_path / "ix"))
     first = run_kqa(*base, "-q", "ferry timetable")
     assert "feed.jsonl line 2: malformed JSON" in first.stderr
@@ -458,12 +452,12 @@ def test_hyphen_and_space_match_in_phrases(ask) -> None:
 
 
 def test_phrase_with_a_stop_word_matches_the_hyphenated_form_both_ways(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "b.txt").write_text("Story five\n\nThe commander-in-chief visited a state-of-the-art plant "
-                                  "run by his brother-in-law near the border on Monday.\n", "utf-8")
-    (corpus / "c.txt").write_text("Story six\n\nThe editor in chief of the paper met the mayor and talked "
-                                  "about the future of print media in the city.\n", "utf-8")
+    corpus = corpus_of(tmp_path / "c", {
+        "b.txt": "Story five\n\nThe commander-in-chief visited a state-of-the-art plant "
+                 "run by his brother-in-law near the border on Monday.\n",
+        "c.txt": "Story six\n\nThe editor in chief of the paper met the mayor and talked "
+                 "about the future of print media in the city.\n",
+    })
 
     def docs(question: str) -> tuple[int, list[str]]:
         r = run_kqa("--corpus", str(corpus), "--index", str(tmp_path / "ix"), "-q", question, "--format", "jsonl")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.content import Content
+from conftest import corpus_of
 from test_tui_helpers import app_for, ask, screen_text, searcher_for, settle, text_of
 
 from kqa.errors import KqaError
@@ -548,11 +549,9 @@ async def test_a_citation_holds_only_what_the_file_says(tmp_path: Path) -> None:
 
 
 async def test_quotation_marks_inside_a_citation_are_nested_as_single_ones(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "quotes.txt").write_text(
+    corpus = corpus_of(tmp_path / "c", {"quotes.txt":
         'Harbour fees\n\nThe harbour master said: “We will raise the fees in March.” Critics called it "a tax on '
-        'fishermen" and promised to fight it.\n', "utf-8")
+        'fishermen" and promised to fight it.\n'})
     app = app_for(corpus, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await ask(app, pilot, "harbour fees")
@@ -566,11 +565,9 @@ async def test_quotation_marks_inside_a_citation_are_nested_as_single_ones(tmp_p
 async def test_a_citation_carries_what_the_screen_shows_not_control_bytes(tmp_path: Path) -> None:
     """Pasted into a terminal, ESC, BEL or backspace would drive the line editor;
     a bidi override would reverse what follows."""
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "control.txt").write_text(
+    corpus = corpus_of(tmp_path / "c", {"control.txt":
         "Tabs\tand control\x07 characters\n\nThe harbour authority raised its fees in March.\x1b[31m RED ALERT "
-        "\x1b[0m was printed, backspace\x08 too, and a bidi override \u202eevil\u202c text.\n", "utf-8")
+        "\x1b[0m was printed, backspace\x08 too, and a bidi override \u202eevil\u202c text.\n"})
     app = app_for(corpus, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await ask(app, pilot, "harbour bidi override")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import corpus_of
 from test_tui_helpers import app_for, ask, screen_text, settle
 
 from kqa.tui.widgets import ArticleScroll, Reader, ResultList
@@ -88,13 +89,11 @@ async def test_reopening_after_escape_still_follows_the_answer_across_resizes(bu
 
 
 async def test_a_markdown_or_json_lines_headline_is_not_shown_twice(tmp_path: Path) -> None:
-    corpus = tmp_path / "hl"
-    corpus.mkdir()
-    (corpus / "strike.md").write_text(
-        "# Harbour strike ends after talks\n\nDock workers in the northern harbour ended their strike on Monday.\n", "utf-8")
-    (corpus / "fees.jsonl").write_text(
-        '{"title": "Harbour fees rise", "text": "Harbour fees rise\\n\\nThe harbour authority raised fees on Tuesday.",'
-        ' "source": "Wire", "date": "2024-02-02"}\n', "utf-8")
+    corpus = corpus_of(tmp_path / "hl", {
+        "strike.md": "# Harbour strike ends after talks\n\nDock workers in the northern harbour ended their strike on Monday.\n",
+        "fees.jsonl": '{"title": "Harbour fees rise", "text": "Harbour fees rise\\n\\nThe harbour authority raised fees on Tuesday.",'
+                      ' "source": "Wire", "date": "2024-02-02"}\n',
+    })
     app = app_for(corpus, tmp_path)
     async with app.run_test(size=(120, 24)) as pilot:
         await ask(app, pilot, "harbour")
